@@ -1,43 +1,46 @@
+/**
+ * checkTitulo: every check of one TituloElectronico, in "SEP order".
+ *
+ * SEP answers one message per file, apparently the first error it meets (spec §1.6), so the order of
+ * evaluation decides which message an uploader sees. The order used:
+ *
+ *   1. structure   TIT-ROOT, TIT-ELEMENT, TIT-ATTR-REQUIRED, TIT-ATTR-UNKNOWN
+ *                  (stops here when the root is wrong or a required element is missing)
+ *   2. version     TIT-VERSION
+ *   3. formats     TIT-DATE-FORMAT, TIT-INTEGER-FORMAT, TIT-CURP-FORMAT, TIT-EMAIL-FORMAT, TIT-SERVICIO-SOCIAL
+ *   4. catalogs    TIT-CAT-CARGO (per signer), -AUTORIZACION, -MODALIDAD, -FUNDAMENTO,
+ *                  -ENTIDAD (Expedicion), -ESTUDIO-ANTECEDENTE, -ENTIDAD (Antecedente)
+ *   5. rules       TIT-FECHA-EXAMEN, TIT-RVOE, TIT-CEDULA, TIT-DATE-ORDER, TIT-EXPEDICION-FUTURA
+ *   6. institution TIT-INSTITUCION
+ *   7. firmas      per FirmaResponsable in document order: FIRMA-CERT-PARSE, -KEY, -FIEL, -NUMERO,
+ *                  -CURP, -REGISTRADO, -VIGENCIA, FIRMA-SELLO
+ *   8. autenticacion AUT-ATTR, AUT-SELLO
+ *   9. RENAPO      TIT-RENAPO-CURP, TIT-RENAPO-NOMBRE
+ *  10. folio       TIT-FOLIO-REGISTRADO / TIT-FOLIO-LOTE
+ *
+ * SEP's real order is not known: W2's retries of one título show a different rule failing each time
+ * (§1.6), which fits "first error wins" but does not rank the rules. This order is the emulator's
+ * design: structure and local values first, then cryptography, then the registries (RENAPO, folios).
+ *
+ * Every check records a result (ok, warning and skipped too) so operators see what was checked.
+ */
 import type { CheckResult } from '../checks.js';
 import type { XmlElement } from '../../intake/xml-tree.js';
-import type { CertificateCache, EfirmaCertificate } from '../efirma/certificate-cache.js';
+import { attr } from '../../intake/xml-tree.js';
+import { checkAutenticacion } from './autenticacion.js';
+import { cadenaParts } from './cadena.js';
+import { checkCatalogs } from './catalog-checks.js';
+import type { TituloContext } from './context.js';
+import { checkFirmas } from './firmas.js';
+import { checkFolio } from './folio.js';
+import { checkFormats, checkVersion, isIsoDate } from './formats.js';
+import { given, readTitulo } from './model.js';
+import { checkRenapo } from './renapo.js';
+import { checkCedula, checkDateOrder, checkExpedicionFutura, checkFechaExamen, checkInstitucion, checkRvoe } from './rules.js';
+import { ROOT, TITULOS_NAMESPACE } from './schema.js';
+import { checkAttributes, checkStructure } from './structure.js';
 
-/** A responsible signer registered for the institution, as the registry stores it. */
-export interface RegisteredSigner {
-  readonly id: string;
-  readonly sha256: string;
-  readonly numeroCertificado: string;
-  readonly curp: string;
-  readonly nombre: string;
-  readonly active: boolean;
-}
-
-export interface RenapoRecord {
-  readonly nombre: string;
-  readonly primerApellido: string;
-  readonly segundoApellido: string;
-}
-
-export type FolioState = 'free' | 'registered' | 'registered-in-lote';
-
-/** Everything the checks need from outside, prefetched by the pipeline: the domain does no I/O. */
-export interface TituloContext {
-  /** The service's date in Mexico City ('AAAA-MM-DD'), for "not in the future". */
-  readonly today: string;
-  /** The institution that owns the credentials. */
-  readonly cveInstitucion: string;
-  /** Signers registered for this institution, by certificate SHA-256 (active and revoked). */
-  readonly signersBySha256: ReadonlyMap<string, RegisteredSigner>;
-  /** Authority certificates trusted for the Autenticacion node, by número de certificado. */
-  readonly authorityCertificates: ReadonlyMap<string, EfirmaCertificate>;
-  /** Emulated RENAPO lookup; null when the RENAPO check is off. */
-  readonly renapo: ((curp: string) => RenapoRecord | undefined) | null;
-  /** Whether the cadena is built with &, ", <, > XML-escaped (spec §3.4, open question; default false). */
-  readonly cadenaEscapeXml: boolean;
-  /** Uniqueness of folioControl: already registered (not cancelled), or registered earlier in this lote. */
-  readonly folioState: (folioControl: string) => FolioState;
-  readonly certificates: CertificateCache;
-}
+export type { FolioState, RegisteredSigner, RenapoRecord, TituloContext } from './context.js';
 
 export interface TituloOutcome {
   /** folioControl as written, when the root carried one. */
@@ -49,6 +52,36 @@ export interface TituloOutcome {
 }
 
 export function checkTitulo(root: XmlElement, ctx: TituloContext): TituloOutcome {
-  void root; void ctx;
-  throw new Error('not implemented');
+  const checks: CheckResult[] = [];
+  const isTitulo = root.name === ROOT.name && root.namespace === TITULOS_NAMESPACE;
+  const folioControl = isTitulo ? (attr(root, 'folioControl') ?? null) : null;
+
+  const elements = checkStructure(root, checks);
+  if (elements === null) return { folioControl, checks, profesionista: null };
+  checkAttributes(elements, checks);
+
+  const t = readTitulo(elements);
+  checkVersion(t.version, checks);
+  checkFormats(t, checks);
+  checkCatalogs(t, checks);
+
+  checkFechaExamen(t, checks);
+  checkRvoe(t, checks);
+  checkCedula(t, checks);
+  checkDateOrder(t, checks);
+  checkExpedicionFutura(t, ctx.today, checks);
+  checkInstitucion(t, ctx.cveInstitucion, checks);
+
+  const fechaExpedicion = given(t.expedicion.fechaExpedicion) && isIsoDate(t.expedicion.fechaExpedicion) ? t.expedicion.fechaExpedicion : undefined;
+  checkFirmas(t.firmas, { cadena: cadenaParts(t, ctx.cadenaEscapeXml), fechaExpedicion }, ctx, checks);
+  checkAutenticacion(elements.autenticacion, t.autenticacion, root, ctx, checks);
+  checkRenapo(t.profesionista, ctx.renapo, checks);
+  checkFolio(t.folioControl, ctx.folioState, checks);
+
+  const p = t.profesionista;
+  return {
+    folioControl,
+    checks,
+    profesionista: { curp: p.curp ?? '', nombre: p.nombre ?? '', primerApellido: p.primerApellido ?? '', segundoApellido: p.segundoApellido ?? '' },
+  };
 }

@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Type } from '@fastify/type-provider-typebox';
+import type { Services } from '../app.js';
+import type { LoteDetail } from '../titulos/met-use-cases.js';
+
+const Check = Type.Object(
+  {
+    code: Type.String(),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('skipped')]),
+    node: Type.Optional(Type.String()),
+    attribute: Type.Optional(Type.String()),
+    expected: Type.Optional(Type.String()),
+    found: Type.Optional(Type.String()),
+    explanation: Type.Optional(Type.String()),
+    sepMessage: Type.Optional(Type.String()),
+    detail: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'e.g. the recomputed cadena and the signer of a failed sello' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Dates leave as ISO strings (fast-json-stringify serializes Date for format date-time). */
+const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+
+export const LoteDetailSchema = Type.Object({
+  numeroLote: Type.Integer(),
+  environment: Type.Union([Type.Literal('qa'), Type.Literal('prod')]),
+  cveInstitucion: Type.String(),
+  nombreArchivo: Type.String(),
+  bytes: Type.Integer(),
+  status: Type.Union([Type.Literal('received'), Type.Literal('processing'), Type.Literal('processed')]),
+  receivedAt: DateTime,
+  startedAt: Type.Union([DateTime, Type.Null()]),
+  processedAt: Type.Union([DateTime, Type.Null()]),
+  counts: Type.Union([Type.Object({ total: Type.Integer(), registered: Type.Integer(), rejected: Type.Integer() }), Type.Null()]),
+  documents: Type.Optional(
+    Type.Array(
+      Type.Object({
+        position: Type.Integer(),
+        archivo: Type.String(),
+        estatus: Type.Integer({ description: '1 = registered, 2 = rejected (as in SEP\'s results sheet)' }),
+        descripcion: Type.String({ description: "SEP's one message for this file" }),
+        folioControl: Type.String(),
+        checks: Type.Array(Check, { description: 'every check made, in SEP evaluation order' }),
+      }),
+    ),
+  ),
+});
+
+/** Polls until the lote is processed or the timeout passes; returns the last view. */
+export async function waitForLote(
+  services: Services,
+  principal: { environment: 'qa' | 'prod'; cveInstitucion: string },
+  numeroLote: number,
+  timeoutMs: number,
+): Promise<LoteDetail | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const detail = await services.met.loteDetail(principal, numeroLote);
+    if (!detail || detail.status === 'processed' || performance.now() >= deadline) return detail;
+    await sleep(20);
+  }
+}

@@ -1,0 +1,189 @@
+import multipart from '@fastify/multipart';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WsPrincipal } from '../registry/authenticator.js';
+import type { Credentials } from '../titulos/met-service.js';
+import { buildResultsPackage } from '../wire/met/results-package.js';
+import { ApiError } from './errors.js';
+import { LoteDetailSchema, waitForLote } from './lote-view.js';
+
+const RAW_UPLOAD_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/xml', 'text/xml', 'application/octet-stream'];
+
+/**
+ * The institution's REST/JSON face of the MET: the same lotes as the SOAP service (same credentials,
+ * same numeroLote sequence), with every problem of every file explained.
+ */
+export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { met, config } = app.services;
+  const uploadLimit = config.limits.maxUploadBytes;
+
+  for (const type of RAW_UPLOAD_TYPES) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: uploadLimit }, (_req, body, done) => done(null, body));
+  }
+  await app.register(multipart, { limits: { fileSize: uploadLimit, files: 1, fields: 10 } });
+
+  const principalOf = async (request: FastifyRequest): Promise<WsPrincipal> => {
+    const credentials = basicCredentials(request.headers.authorization);
+    const principal = credentials && (await met.authenticate(credentials));
+    if (!principal) throw new ApiError('UNAUTHENTICATED', 'send the web-service usuario and password with HTTP Basic authentication');
+    return principal;
+  };
+
+  app.post(
+    '/lotes',
+    {
+      bodyLimit: uploadLimit,
+      schema: {
+        summary: 'Upload a lote: one TituloElectronico XML or a zip of them (raw body or multipart field "archivo")',
+        tags: ['títulos'],
+        security: [{ webService: [] }],
+        consumes: [...RAW_UPLOAD_TYPES, 'multipart/form-data'],
+        querystring: Type.Object({
+          nombreArchivo: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
+          wait: Type.Optional(Type.Boolean({ description: 'answer once the lote is processed (up to waitSeconds)' })),
+          waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const upload = await readUpload(request, uploadLimit);
+      const nombreArchivo = request.query.nombreArchivo ?? upload.filename ?? defaultName(request.headers['content-type']);
+      const credentials = basicCredentials(request.headers.authorization) as Credentials;
+      const outcome = await met.upload(credentials, nombreArchivo, upload.bytes, 'rest');
+      if (outcome.kind === 'unauthenticated') throw new ApiError('UNAUTHENTICATED', 'credentials were rejected');
+      if (outcome.kind === 'invalid-request') throw new ApiError('INVALID', outcome.reason);
+      if (request.query.wait) {
+        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000);
+        if (detail?.status === 'processed') return reply.status(200).send(detail);
+      }
+      return reply
+        .status(202)
+        .header('location', `/api/v1/met/lotes/${outcome.numeroLote}`)
+        .send({ numeroLote: outcome.numeroLote, environment: principal.environment, status: 'received' });
+    },
+  );
+
+  app.get(
+    '/lotes/:numeroLote',
+    {
+      schema: {
+        summary: 'Status of a lote and, once processed, every file with every check',
+        tags: ['títulos'],
+        security: [{ webService: [] }],
+        params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
+        response: { 200: LoteDetailSchema },
+      },
+    },
+    async (request) => {
+      const principal = await principalOf(request);
+      const detail = await met.loteDetail(principal, request.params.numeroLote);
+      if (!detail) throw new ApiError('NOT_FOUND', `lote ${request.params.numeroLote} does not exist for ${principal.usuario} in ${principal.environment}`);
+      return detail;
+    },
+  );
+
+  app.get(
+    '/lotes/:numeroLote/resultado',
+    {
+      schema: {
+        summary: "SEP's results package: a zip holding ResultadoCargaTitulos<numeroLote>.xls",
+        tags: ['títulos'],
+        security: [{ webService: [] }],
+        params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const credentials = basicCredentials(request.headers.authorization) as Credentials;
+      const outcome = await met.descarga(credentials, request.params.numeroLote);
+      if (outcome.kind === 'not-found' || outcome.kind === 'forbidden') {
+        throw new ApiError('NOT_FOUND', `lote ${request.params.numeroLote} does not exist for ${principal.usuario}`);
+      }
+      if (outcome.kind !== 'ready') throw new ApiError('INVALID', `lote ${request.params.numeroLote} is not processed yet`, { status: 'processing' });
+      const zip = await buildResultsPackage(outcome.numeroLote, outcome.rows);
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="ResultadoCargaTitulos${outcome.numeroLote}.zip"`)
+        .send(zip);
+    },
+  );
+
+  app.get(
+    '/titulos/:folioControl',
+    {
+      schema: {
+        summary: 'Every registration of a folioControl of this institution (current first, then cancelled ones)',
+        tags: ['títulos'],
+        security: [{ webService: [] }],
+        params: Type.Object({ folioControl: Type.String({ minLength: 1 }) }),
+      },
+    },
+    async (request) => {
+      const principal = await principalOf(request);
+      const registrations = await app.services.met.titulos(principal, request.params.folioControl);
+      if (registrations.length === 0) throw new ApiError('NOT_FOUND', `folioControl ${request.params.folioControl} was never registered in ${principal.environment}`);
+      return { folioControl: request.params.folioControl, registrations };
+    },
+  );
+
+  app.post(
+    '/titulos/:folioControl/cancelacion',
+    {
+      schema: {
+        summary: 'Cancel a registered título (motCancelacion R1–R5 or C1); the folio may then be registered again',
+        tags: ['títulos'],
+        security: [{ webService: [] }],
+        params: Type.Object({ folioControl: Type.String({ minLength: 1 }) }),
+        body: Type.Object({ motCancelacion: Type.String() }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      await principalOf(request);
+      const credentials = basicCredentials(request.headers.authorization) as Credentials;
+      const outcome = await met.cancela(credentials, request.params.folioControl, request.body.motCancelacion);
+      switch (outcome.kind) {
+        case 'cancelled':
+          return { folioControl: outcome.folioControl, status: 'cancelled' };
+        case 'not-found':
+          throw new ApiError('NOT_FOUND', `folioControl ${outcome.folioControl} is not registered`);
+        case 'already-cancelled':
+          throw new ApiError('INVALID', `folioControl ${outcome.folioControl} is already cancelled`);
+        case 'invalid-motivo':
+          throw new ApiError('INVALID', 'motCancelacion is not in the catalog', { expected: 'R1, R2, R3, R4, R5 or C1', found: outcome.motCancelacion });
+        default:
+          throw new ApiError('FORBIDDEN', 'these credentials cannot cancel this título');
+      }
+    },
+  );
+};
+
+export function basicCredentials(header: string | undefined): Credentials | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { usuario: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+async function readUpload(request: FastifyRequest, limit: number): Promise<{ bytes: Buffer; filename?: string }> {
+  if (request.isMultipart()) {
+    const file = await request.file();
+    if (!file) throw new ApiError('VALIDATION', 'the multipart body has no file part (name it "archivo")');
+    const bytes = await file.toBuffer().catch((error: { code?: string }) => {
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds ${limit} bytes`);
+      throw error;
+    });
+    return { bytes, filename: file.filename };
+  }
+  if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+    throw new ApiError('VALIDATION', `send the zip or XML as the body (Content-Type one of ${RAW_UPLOAD_TYPES.join(', ')}) or as multipart/form-data`);
+  }
+  return { bytes: request.body };
+}
+
+function defaultName(contentType: string | undefined): string {
+  return /xml/.test(contentType ?? '') ? 'titulo.xml' : 'lote.zip';
+}

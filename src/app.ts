@@ -1,0 +1,116 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { adminRoutes } from './admin/routes.js';
+import { apiErrorHandler } from './api/errors.js';
+import { metRestRoutes } from './api/met-routes.js';
+import { AdjustableClock } from './clock.js';
+import type { Config } from './config.js';
+import { CertificateCache } from './domain/efirma/certificate-cache.js';
+import { LoteWorker } from './jobs/lote-worker.js';
+import { Authenticator } from './registry/authenticator.js';
+import { RegistryService } from './registry/registry-service.js';
+import type { Store } from './store/db.js';
+import { MetUseCases } from './titulos/met-use-cases.js';
+import { processLote } from './titulos/process-lote.js';
+import { metSoapPlugin } from './wire/met/soap-plugin.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock?: AdjustableClock;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** Everything a route needs, created once per app. */
+export interface Services {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: AdjustableClock;
+  readonly met: MetUseCases;
+  readonly registry: RegistryService;
+  readonly worker: LoteWorker;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+/** Builds the whole service (never listens: server.ts and the tests do that). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, store } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Uploads have their own limits per route; this is the default for small JSON bodies.
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true } },
+  });
+
+  const clock = options.clock ?? new AdjustableClock();
+  const authenticator = new Authenticator(store.db, clock);
+  const certificates = new CertificateCache();
+  const worker = new LoteWorker({
+    db: store.db,
+    pollMs: config.worker.pollMs,
+    leaseSeconds: config.worker.leaseSeconds,
+    log: app.log,
+    process: (lote, owner) =>
+      processLote(lote, owner, {
+        db: store.db,
+        clock,
+        limits: config.limits,
+        cadenaEscapeXml: config.cadenaEscapeXml,
+        renapo: config.renapo,
+        certificates,
+      }),
+  });
+  const met = new MetUseCases({
+    db: store.db,
+    clock,
+    authenticator,
+    onLoteQueued: () => worker.wake(),
+    processingDelayMs: config.worker.processingDelayMs,
+    maxUploadBytes: config.limits.maxUploadBytes,
+  });
+  const registry = new RegistryService(store.db, clock, authenticator);
+  app.decorate('services', { config, store, clock, met, registry, worker });
+
+  if (config.worker.enabled) {
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => worker.stop());
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'metmec',
+        description:
+          "This service's own REST/JSON API. SEP's SOAP service is at /met-ws/services/ (WSDL: /met-ws/services/TitulosElectronicos.wsdl).",
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          webService: { type: 'http', scheme: 'basic', description: 'The institution web-service usuario and password' },
+          admin: { type: 'http', scheme: 'bearer', description: 'METMEC_ADMIN_TOKEN' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: store.kind }));
+
+  await app.register(metSoapPlugin, { service: met, maxEnvelopeBytes: config.maxEnvelopeBytes });
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(apiErrorHandler);
+      await api.register(metRestRoutes, { prefix: '/met' });
+      await api.register(adminRoutes, { prefix: '/admin' });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake/limits.js';
+
+/**
+ * One typed, frozen configuration read from the environment. Every variable is listed in
+ * CONFIG_VARIABLES (the README's configuration table is checked against it); a bad value stops
+ * start-up with a message naming the variable, what it expects and what it found.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly adminToken: string;
+  readonly adminTokenIsDefault: boolean;
+  readonly logLevel: string;
+  readonly seedDemo: boolean;
+  readonly worker: {
+    readonly enabled: boolean;
+    readonly pollMs: number;
+    readonly leaseSeconds: number;
+    readonly processingDelayMs: number;
+  };
+  readonly limits: IntakeLimits;
+  readonly maxEnvelopeBytes: number;
+  readonly cadenaEscapeXml: boolean;
+  readonly renapo: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface VariableSpec {
+  readonly description: string;
+  readonly default: string;
+}
+
+export const DEFAULT_ADMIN_TOKEN = 'metmec-dev-admin-token';
+
+export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
+  PORT: { description: 'HTTP port (0 picks a free one)', default: '3000' },
+  HOST: { description: 'Interface to listen on', default: '127.0.0.1' },
+  DATABASE_URL: { description: 'postgres://… to use a real PostgreSQL (pg pool); unset = embedded PGlite', default: '(unset)' },
+  METMEC_DATA_DIR: { description: "Embedded database directory (locked against a second process); 'memory://' for a throwaway one", default: './data' },
+  METMEC_ADMIN_TOKEN: { description: 'Bearer token for /api/v1/admin (set your own outside development)', default: DEFAULT_ADMIN_TOKEN },
+  METMEC_LOG_LEVEL: { description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+  METMEC_SEED_DEMO: { description: 'Seed the demo institution of fixtures/demo/demo.json at start-up', default: 'true' },
+  METMEC_WORKER: { description: 'Run the lote worker in this process (several processes may share one PostgreSQL)', default: 'true' },
+  METMEC_WORKER_POLL_MS: { description: 'How often the worker looks for lotes queued by other processes', default: '250' },
+  METMEC_LEASE_SECONDS: { description: 'Lease on a claimed lote; an expired lease is re-claimed (crash recovery)', default: '60' },
+  METMEC_PROCESSING_DELAY_MS: { description: 'Minimum time a lote stays "not finished" (to exercise client polling)', default: '0' },
+  METMEC_MAX_UPLOAD_BYTES: { description: 'Cap on an uploaded file (zip or XML), decoded', default: String(DEFAULT_INTAKE_LIMITS.maxUploadBytes) },
+  METMEC_MAX_ZIP_ENTRIES: { description: 'Cap on the number of entries in a zip', default: String(DEFAULT_INTAKE_LIMITS.maxEntries) },
+  METMEC_MAX_ENTRY_BYTES: { description: 'Cap on one inflated zip entry (and on a single XML)', default: String(DEFAULT_INTAKE_LIMITS.maxEntryBytes) },
+  METMEC_MAX_TOTAL_BYTES: { description: 'Cap on all inflated bytes of one zip', default: String(DEFAULT_INTAKE_LIMITS.maxTotalBytes) },
+  METMEC_MAX_COMPRESSION_RATIO: { description: 'Cap on inflated/compressed size of a zip entry', default: String(DEFAULT_INTAKE_LIMITS.maxCompressionRatio) },
+  METMEC_CADENA_ESCAPE_XML: { description: 'Build the cadena with & " < > XML-escaped (spec §3.4 open question)', default: 'false' },
+  METMEC_RENAPO: { description: 'Check graduates against the emulated RENAPO registry', default: 'false' },
+};
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = new Reader(env);
+  const maxUploadBytes = read.integer('METMEC_MAX_UPLOAD_BYTES', 1);
+  const config: Config = {
+    port: read.integer('PORT', 0, 65_535),
+    host: read.nonEmpty('HOST'),
+    databaseUrl: read.databaseUrl('DATABASE_URL'),
+    dataDir: read.dataDir('METMEC_DATA_DIR'),
+    adminToken: read.token('METMEC_ADMIN_TOKEN'),
+    adminTokenIsDefault: read.raw('METMEC_ADMIN_TOKEN') === DEFAULT_ADMIN_TOKEN,
+    logLevel: read.oneOf('METMEC_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    seedDemo: read.boolean('METMEC_SEED_DEMO'),
+    worker: {
+      enabled: read.boolean('METMEC_WORKER'),
+      pollMs: read.integer('METMEC_WORKER_POLL_MS', 10, 60_000),
+      leaseSeconds: read.integer('METMEC_LEASE_SECONDS', 1, 86_400),
+      processingDelayMs: read.integer('METMEC_PROCESSING_DELAY_MS', 0, 3_600_000),
+    },
+    limits: {
+      ...DEFAULT_INTAKE_LIMITS,
+      maxUploadBytes,
+      maxEntries: read.integer('METMEC_MAX_ZIP_ENTRIES', 1),
+      maxEntryBytes: read.integer('METMEC_MAX_ENTRY_BYTES', 1),
+      maxTotalBytes: read.integer('METMEC_MAX_TOTAL_BYTES', 1),
+      maxCompressionRatio: read.integer('METMEC_MAX_COMPRESSION_RATIO', 1),
+      xml: { ...DEFAULT_INTAKE_LIMITS.xml, maxDocumentBytes: read.integer('METMEC_MAX_ENTRY_BYTES', 1) },
+    },
+    // base64 grows 4/3, plus room for the envelope around it.
+    maxEnvelopeBytes: Math.ceil((maxUploadBytes * 4) / 3) + 64 * 1024,
+    cadenaEscapeXml: read.boolean('METMEC_CADENA_ESCAPE_XML'),
+    renapo: read.boolean('METMEC_RENAPO'),
+  };
+  read.throwIfErrors();
+  return deepFreeze(config);
+}
+
+class Reader {
+  private readonly errors: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string {
+    const value = this.env[name];
+    const spec = CONFIG_VARIABLES[name];
+    if (!spec) throw new Error(`unknown config variable ${name}`);
+    return value === undefined || value === '' ? spec.default : value;
+  }
+
+  private bad(name: string, expected: string, found: string): void {
+    this.errors.push(`${name}: expected ${expected}, found ${JSON.stringify(found)}`);
+  }
+
+  nonEmpty(name: string): string {
+    const value = this.raw(name).trim();
+    if (!value) this.bad(name, 'a non-empty value', value);
+    return value;
+  }
+
+  integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.raw(name);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.bad(name, `an integer from ${min} to ${max}`, value);
+      return min;
+    }
+    return Number(value);
+  }
+
+  boolean(name: string): boolean {
+    const value = this.raw(name).toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    this.bad(name, 'true or false', value);
+    return false;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.raw(name) as T;
+    if (!allowed.includes(value)) this.bad(name, `one of ${allowed.join(', ')}`, value);
+    return value;
+  }
+
+  databaseUrl(name: string): string | undefined {
+    const value = this.env[name];
+    if (value === undefined || value === '') return undefined;
+    let ok = false;
+    try {
+      ok = ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) this.bad(name, 'a postgres://user@host:port/database URL', value.replace(/:[^:@/]*@/, ':***@'));
+    return value;
+  }
+
+  dataDir(name: string): string {
+    const value = this.raw(name);
+    return value.startsWith('memory://') ? value : resolve(value);
+  }
+
+  token(name: string): string {
+    const value = this.raw(name);
+    if (value.length < 16) this.bad(name, 'at least 16 characters', `${value.length} characters`);
+    return value;
+  }
+
+  throwIfErrors(): void {
+    if (this.errors.length > 0) {
+      throw new ConfigError(`Invalid configuration:\n  ${this.errors.join('\n  ')}`);
+    }
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

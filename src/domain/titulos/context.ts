@@ -1,0 +1,42 @@
+/**
+ * What checkTitulo needs from outside, prefetched by the pipeline: the domain does no I/O and has no
+ * clock of its own. Re-exported from check-titulo.ts, the entry point.
+ */
+import type { CertificateCache, EfirmaCertificate } from '../efirma/certificate-cache.js';
+
+/** A responsible signer registered for the institution, as the registry stores it. */
+export interface RegisteredSigner {
+  readonly id: string;
+  readonly sha256: string;
+  readonly numeroCertificado: string;
+  readonly curp: string;
+  readonly nombre: string;
+  readonly active: boolean;
+}
+
+export interface RenapoRecord {
+  readonly nombre: string;
+  readonly primerApellido: string;
+  readonly segundoApellido: string;
+}
+
+export type FolioState = 'free' | 'registered' | 'registered-in-lote';
+
+/** Everything the checks need from outside, prefetched by the pipeline: the domain does no I/O. */
+export interface TituloContext {
+  /** The service's date in Mexico City ('AAAA-MM-DD'), for "not in the future". */
+  readonly today: string;
+  /** The institution that owns the credentials. */
+  readonly cveInstitucion: string;
+  /** Signers registered for this institution, by certificate SHA-256 (active and revoked). */
+  readonly signersBySha256: ReadonlyMap<string, RegisteredSigner>;
+  /** Authority certificates trusted for the Autenticacion node, by número de certificado. */
+  readonly authorityCertificates: ReadonlyMap<string, EfirmaCertificate>;
+  /** Emulated RENAPO lookup; null when the RENAPO check is off. */
+  readonly renapo: ((curp: string) => RenapoRecord | undefined) | null;
+  /** Whether the cadena is built with &, ", <, > XML-escaped (spec §3.4, open question; default false). */
+  readonly cadenaEscapeXml: boolean;
+  /** Uniqueness of folioControl: already registered (not cancelled), or registered earlier in this lote. */
+  readonly folioState: (folioControl: string) => FolioState;
+  readonly certificates: CertificateCache;
+}

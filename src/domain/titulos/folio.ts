@@ -1,0 +1,31 @@
+/**
+ * folioControl uniqueness (spec §2.3, §1.6): SEP answered a re-sent título with `Folio de control
+ * previamente registrado: <folioControl>`; a rejected upload does not use the folio up. The pipeline
+ * decides the state (per institution, cancellations freeing it); this only words the outcome.
+ */
+import { fail, ok, skip, type CheckResult } from '../checks.js';
+import type { TituloContext } from './context.js';
+import { given } from './model.js';
+import { folioPreviouslyRegistered } from './sep-messages.js';
+
+const NODE = 'TituloElectronico';
+const ATTRIBUTE = 'folioControl';
+
+export function checkFolio(folioControl: string | undefined, folioState: TituloContext['folioState'], out: CheckResult[]): void {
+  if (!given(folioControl)) {
+    out.push(skip('TIT-FOLIO-REGISTRADO', 'folioControl is missing', { node: NODE, attribute: ATTRIBUTE }));
+    return;
+  }
+  const where = { node: NODE, attribute: ATTRIBUTE, found: folioControl };
+  switch (folioState(folioControl)) {
+    case 'free':
+      out.push(ok('TIT-FOLIO-REGISTRADO', `folioControl ${folioControl} is not registered`, where));
+      return;
+    case 'registered':
+      out.push(fail('TIT-FOLIO-REGISTRADO', `folioControl ${folioControl} is already registered for this institution`, folioPreviouslyRegistered(folioControl), where));
+      return;
+    case 'registered-in-lote':
+      out.push(fail('TIT-FOLIO-LOTE', `folioControl ${folioControl} was registered earlier in this same lote`, folioPreviouslyRegistered(folioControl), where));
+      return;
+  }
+}

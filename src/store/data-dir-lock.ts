@@ -1,0 +1,49 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class DataDirLockedError extends Error {
+  override readonly name = 'DataDirLockedError';
+}
+
+/**
+ * PGlite has no cross-process lock and two processes on one data directory corrupt it
+ * (electric-sql/pglite #1106), so we take our own: a lock file created with O_EXCL holding our PID.
+ * A lock left by a process that no longer exists is taken over.
+ */
+export function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lockPath = join(dir, 'metmec.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(lockPath, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processExists(holder)) {
+        throw new DataDirLockedError(
+          `The embedded database in ${dir} is in use by another metmec process (pid ${holder}). ` +
+            `Stop that process, or point METMEC_DATA_DIR at another directory, or set DATABASE_URL to share a PostgreSQL server.`,
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new DataDirLockedError(`Could not lock the embedded database directory ${dir}`);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,81 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
+import type { Database } from './schema.js';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: StoreKind;
+  /** Where the data lives, for logs: a data directory, `memory://`, or the URL without its password. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… : use a pg pool on a real PostgreSQL. */
+  readonly databaseUrl?: string | undefined;
+  /** Embedded PGlite data directory, or 'memory://' for a throwaway in-memory database. */
+  readonly dataDir?: string | undefined;
+  readonly poolMax?: number | undefined;
+}
+
+const INT8_OID = 20;
+const parseInt8 = (value: string): number => Number(value);
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
+  return openPglite(options.dataDir ?? './data');
+}
+
+async function openPostgres(url: string, max: number): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the next query reports the error.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const inMemory = dataDir.startsWith('memory://');
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create(inMemory ? 'memory://' : dataDir, { parsers: { [INT8_OID]: parseInt8 } });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      location: inMemory ? 'memory://' : dataDir,
+      close: async () => {
+        try {
+          await db.destroy();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}

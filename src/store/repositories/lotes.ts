@@ -1,0 +1,170 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, EnvironmentColumn, LoteRow, LoteStatus, NewDocumento } from '../schema.js';
+
+export interface NewLote {
+  environment: EnvironmentColumn;
+  cveInstitucion: string;
+  usuario: string;
+  channel: 'soap' | 'rest';
+  nombreArchivo: string;
+  archivo: Uint8Array;
+  receivedAt: Date;
+}
+
+/** Commits the upload with the next numeroLote of its environment's sequence. */
+export async function insertLote(db: Kysely<Database>, lote: NewLote): Promise<{ id: number; numeroLote: number }> {
+  const sequence = lote.environment === 'qa' ? 'lote_numero_qa' : 'lote_numero_prod';
+  const row = await db
+    .insertInto('lote')
+    .values({
+      environment: lote.environment,
+      numero_lote: sql<number>`nextval(${sql.lit(sequence)}::regclass)`,
+      cve_institucion: lote.cveInstitucion,
+      usuario: lote.usuario,
+      channel: lote.channel,
+      nombre_archivo: lote.nombreArchivo,
+      archivo: lote.archivo,
+      archivo_bytes: lote.archivo.byteLength,
+      received_at: lote.receivedAt,
+    })
+    .returning(['id', 'numero_lote'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, numeroLote: row.numero_lote };
+}
+
+/**
+ * Claims the oldest lote that is pending, or whose lease expired (its worker died), with
+ * FOR UPDATE SKIP LOCKED so several workers sharing one database never take the same lote.
+ */
+export async function claimNextLote(db: Kysely<Database>, owner: string, leaseSeconds: number): Promise<LoteRow | undefined> {
+  return db
+    .updateTable('lote')
+    .set({
+      status: 'processing',
+      lease_owner: owner,
+      lease_expires_at: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
+      attempts: sql<number>`attempts + 1`,
+    })
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('lote')
+        .select('id')
+        .where((w) =>
+          w.or([w('status', '=', 'pending'), w.and([w('status', '=', 'processing'), w('lease_expires_at', '<', sql<Date>`now()`)])]),
+        )
+        .orderBy('id')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface LoteFinish {
+  loteId: number;
+  owner: string;
+  startedAt: Date;
+  processedAt: Date;
+  total: number;
+  registered: number;
+  rejected: number;
+}
+
+/** Marks the lote processed if this worker still holds its lease; false when the lease was lost. */
+export async function markLoteProcessed(db: Kysely<Database>, finish: LoteFinish): Promise<boolean> {
+  const updated = await db
+    .updateTable('lote')
+    .set({
+      status: 'processed',
+      lease_owner: null,
+      lease_expires_at: null,
+      started_at: finish.startedAt,
+      processed_at: finish.processedAt,
+      total: finish.total,
+      registered: finish.registered,
+      rejected: finish.rejected,
+    })
+    .where('id', '=', finish.loteId)
+    .where('status', '=', 'processing')
+    .where('lease_owner', '=', finish.owner)
+    .executeTakeFirst();
+  return updated.numUpdatedRows === 1n;
+}
+
+const DOCUMENT_BATCH = 500;
+
+export async function insertDocumentos(db: Kysely<Database>, documentos: readonly NewDocumento[]): Promise<void> {
+  for (let i = 0; i < documentos.length; i += DOCUMENT_BATCH) {
+    await db.insertInto('documento').values(documentos.slice(i, i + DOCUMENT_BATCH)).execute();
+  }
+}
+
+export function findLote(db: Kysely<Database>, environment: EnvironmentColumn, numeroLote: number) {
+  return db
+    .selectFrom('lote')
+    .selectAll()
+    .where('environment', '=', environment)
+    .where('numero_lote', '=', numeroLote)
+    .executeTakeFirst();
+}
+
+/** Lote metadata without the uploaded bytes, for status queries. */
+export function findLoteSummary(db: Kysely<Database>, environment: EnvironmentColumn, numeroLote: number) {
+  return db
+    .selectFrom('lote')
+    .select(LOTE_SUMMARY_COLUMNS)
+    .where('environment', '=', environment)
+    .where('numero_lote', '=', numeroLote)
+    .executeTakeFirst();
+}
+
+export const LOTE_SUMMARY_COLUMNS = [
+  'id',
+  'environment',
+  'numero_lote',
+  'cve_institucion',
+  'usuario',
+  'channel',
+  'nombre_archivo',
+  'archivo_bytes',
+  'status',
+  'attempts',
+  'received_at',
+  'started_at',
+  'processed_at',
+  'total',
+  'registered',
+  'rejected',
+] as const;
+
+export interface LoteFilter {
+  cveInstitucion?: string | undefined;
+  environment?: EnvironmentColumn | undefined;
+  status?: LoteStatus | undefined;
+  receivedFrom?: Date | undefined;
+  receivedTo?: Date | undefined;
+  /** Keyset pagination: lotes with id below this one (newest first). */
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+export function listLotes(db: Kysely<Database>, filter: LoteFilter) {
+  let query = db.selectFrom('lote').select(LOTE_SUMMARY_COLUMNS).orderBy('id', 'desc').limit(filter.limit);
+  if (filter.cveInstitucion) query = query.where('cve_institucion', '=', filter.cveInstitucion);
+  if (filter.environment) query = query.where('environment', '=', filter.environment);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.receivedFrom) query = query.where('received_at', '>=', filter.receivedFrom);
+  if (filter.receivedTo) query = query.where('received_at', '<', filter.receivedTo);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+  return query.execute();
+}
+
+export function listDocumentos(db: Kysely<Database>, loteId: number, withChecks: boolean) {
+  const base = db
+    .selectFrom('documento')
+    .select(['position', 'archivo', 'folio_control', 'estatus', 'descripcion'])
+    .where('lote_id', '=', loteId)
+    .orderBy('position');
+  return withChecks ? base.select('checks').execute() : base.execute();
+}

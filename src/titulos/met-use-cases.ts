@@ -1,0 +1,188 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import { CHECK_CODES, isCheckCode } from '../domain/check-codes.js';
+import { MOTIVOS_CANCELACION } from '../domain/catalogs/titulos.js';
+import type { Authenticator, WsPrincipal } from '../registry/authenticator.js';
+import { findLoteSummary, insertLote, listDocumentos } from '../store/repositories/lotes.js';
+import { cancelTitulo, findTitulos } from '../store/repositories/titulos.js';
+import type { Database, StoredCheck } from '../store/schema.js';
+import type {
+  CancelaOutcome,
+  CargaOutcome,
+  ConsultaOutcome,
+  Credentials,
+  DescargaOutcome,
+  MetService,
+  ResultRow,
+} from './met-service.js';
+
+export interface MetUseCasesDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly authenticator: Authenticator;
+  /** Called after a lote is committed, so this process's worker picks it up at once. */
+  readonly onLoteQueued: () => void;
+  /** A lote reads as "not finished" until this long after it was received (emulates SEP's delay). */
+  readonly processingDelayMs: number;
+  readonly maxUploadBytes: number;
+}
+
+export type Channel = 'soap' | 'rest';
+
+/** The detailed, better-than-SEP view of one file's result. */
+export interface DetailedDocument extends ResultRow {
+  readonly position: number;
+  readonly checks: StoredCheck[];
+}
+
+export interface LoteDetail {
+  readonly numeroLote: number;
+  readonly environment: 'qa' | 'prod';
+  readonly cveInstitucion: string;
+  readonly nombreArchivo: string;
+  readonly bytes: number;
+  readonly status: 'received' | 'processing' | 'processed';
+  readonly receivedAt: Date;
+  readonly startedAt: Date | null;
+  readonly processedAt: Date | null;
+  readonly counts: { readonly total: number; readonly registered: number; readonly rejected: number } | null;
+  readonly documents?: DetailedDocument[];
+}
+
+/** The MET use cases behind every adapter (SOAP, REST, CLI). */
+export class MetUseCases implements MetService {
+  constructor(private readonly deps: MetUseCasesDeps) {}
+
+  authenticate(auth: Credentials): Promise<WsPrincipal | null> {
+    return this.deps.authenticator.authenticate(auth.usuario, auth.password);
+  }
+
+  carga(auth: Credentials, nombreArchivo: string, archivo: Buffer): Promise<CargaOutcome> {
+    return this.upload(auth, nombreArchivo, archivo, 'soap');
+  }
+
+  async upload(auth: Credentials, nombreArchivo: string, archivo: Buffer, channel: Channel): Promise<CargaOutcome> {
+    const principal = await this.authenticate(auth);
+    if (!principal) return { kind: 'unauthenticated' };
+    if (nombreArchivo.length < 2 || nombreArchivo.length > 100) {
+      return { kind: 'invalid-request', reason: `nombreArchivo must have 2 to 100 characters; found ${nombreArchivo.length}` };
+    }
+    if (archivo.byteLength > this.deps.maxUploadBytes) {
+      return { kind: 'invalid-request', reason: `archivoBase64 decodes to ${archivo.byteLength} bytes; the limit is ${this.deps.maxUploadBytes}` };
+    }
+    const lote = await insertLote(this.deps.db, {
+      environment: principal.environment,
+      cveInstitucion: principal.cveInstitucion,
+      usuario: principal.usuario,
+      channel,
+      nombreArchivo,
+      archivo,
+      receivedAt: this.deps.clock.now(),
+    });
+    this.deps.onLoteQueued();
+    return { kind: 'accepted', numeroLote: lote.numeroLote };
+  }
+
+  async consulta(auth: Credentials, numeroLote: number): Promise<ConsultaOutcome> {
+    const found = await this.ownLote(auth, numeroLote);
+    if (found.kind !== 'found') return found;
+    return { kind: this.isFinished(found.lote) ? 'processed' : 'processing', numeroLote };
+  }
+
+  async descarga(auth: Credentials, numeroLote: number): Promise<DescargaOutcome> {
+    const found = await this.ownLote(auth, numeroLote);
+    if (found.kind !== 'found') return found;
+    if (!this.isFinished(found.lote)) return { kind: 'processing', numeroLote };
+    const documentos = await listDocumentos(this.deps.db, found.lote.id, false);
+    const rows = documentos.map((d) => ({ archivo: d.archivo, estatus: d.estatus, descripcion: d.descripcion, folioControl: d.folio_control }));
+    return { kind: 'ready', numeroLote, rows };
+  }
+
+  async cancela(auth: Credentials, folioControl: string, motCancelacion: string, cveInstitucion?: string): Promise<CancelaOutcome> {
+    const principal = await this.authenticate(auth);
+    if (!principal) return { kind: 'unauthenticated' };
+    if (cveInstitucion !== undefined && cveInstitucion !== principal.cveInstitucion) {
+      return { kind: 'forbidden', usuario: principal.usuario };
+    }
+    if (!Object.hasOwn(MOTIVOS_CANCELACION, motCancelacion)) return { kind: 'invalid-motivo', motCancelacion };
+    const cancelled = await cancelTitulo(
+      this.deps.db,
+      principal.environment,
+      principal.cveInstitucion,
+      folioControl,
+      motCancelacion,
+      this.deps.clock.now(),
+    );
+    if (cancelled) return { kind: 'cancelled', folioControl };
+    const history = await findTitulos(this.deps.db, principal.environment, principal.cveInstitucion, folioControl);
+    return history.length > 0 ? { kind: 'already-cancelled', folioControl } : { kind: 'not-found', folioControl };
+  }
+
+  /** Status, counts and, when processed, every file with every check. */
+  async loteDetail(principal: Pick<WsPrincipal, 'environment'> & { cveInstitucion?: string }, numeroLote: number): Promise<LoteDetail | undefined> {
+    const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote);
+    if (!lote || (principal.cveInstitucion !== undefined && lote.cve_institucion !== principal.cveInstitucion)) return undefined;
+    const finished = this.isFinished(lote);
+    const detail: LoteDetail = {
+      numeroLote: lote.numero_lote,
+      environment: lote.environment,
+      cveInstitucion: lote.cve_institucion,
+      nombreArchivo: lote.nombre_archivo,
+      bytes: lote.archivo_bytes,
+      status: finished ? 'processed' : lote.status === 'pending' ? 'received' : 'processing',
+      receivedAt: lote.received_at,
+      startedAt: finished ? lote.started_at : null,
+      processedAt: finished ? lote.processed_at : null,
+      counts: finished ? { total: lote.total ?? 0, registered: lote.registered ?? 0, rejected: lote.rejected ?? 0 } : null,
+    };
+    if (!finished) return detail;
+    const documentos = await listDocumentos(this.deps.db, lote.id, true);
+    return {
+      ...detail,
+      documents: documentos.map((d) => ({
+        position: d.position,
+        archivo: d.archivo,
+        estatus: d.estatus,
+        descripcion: d.descripcion,
+        folioControl: d.folio_control,
+        checks: 'checks' in d ? withExplanations(d.checks as StoredCheck[]) : [],
+      })),
+    };
+  }
+
+  /** Every registration of a folio for the institution (current first, then cancelled ones). */
+  async titulos(principal: Pick<WsPrincipal, 'cveInstitucion'> & { environment?: 'qa' | 'prod' | undefined }, folioControl: string) {
+    const rows = await findTitulos(this.deps.db, principal.environment, principal.cveInstitucion, folioControl);
+    return rows.map((r) => ({
+      environment: r.environment,
+      cveInstitucion: r.cve_institucion,
+      folioControl: r.folio_control,
+      numeroLote: r.numero_lote,
+      archivoPosition: r.position,
+      profesionista: { curp: r.curp, nombre: r.nombre, primerApellido: r.primer_apellido, segundoApellido: r.segundo_apellido },
+      registeredAt: r.registered_at,
+      status: r.cancelled_at ? ('cancelled' as const) : ('registered' as const),
+      cancelledAt: r.cancelled_at,
+      motCancelacion: r.mot_cancelacion,
+    }));
+  }
+
+  private async ownLote(auth: Credentials, numeroLote: number) {
+    const principal = await this.authenticate(auth);
+    if (!principal) return { kind: 'unauthenticated' as const, numeroLote };
+    const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote);
+    if (!lote) return { kind: 'not-found' as const, numeroLote };
+    if (lote.cve_institucion !== principal.cveInstitucion) return { kind: 'forbidden' as const, numeroLote, usuario: principal.usuario };
+    return { kind: 'found' as const, lote, principal };
+  }
+
+  private isFinished(lote: { status: string; received_at: Date }): boolean {
+    if (lote.status !== 'processed') return false;
+    return this.deps.clock.now().getTime() >= lote.received_at.getTime() + this.deps.processingDelayMs;
+  }
+}
+
+/** Stored ok-checks may omit their explanation; the catalog title stands in for it. */
+function withExplanations(checks: readonly StoredCheck[]): StoredCheck[] {
+  return checks.map((c) => (c.explanation || !isCheckCode(c.code) ? c : { ...c, explanation: CHECK_CODES[c.code].title }));
+}
