@@ -23,6 +23,7 @@ export const SEP_XML = {
   attributeLength: (attribute: string, node: string, max: number) =>
     xml(`el atributo ${attribute} del nodo ${node} excede ${max} caracteres`),
   attributeCount: (node: string, max: number) => xml(`el nodo ${node} tiene más de ${max} atributos`),
+  nodes: (max: number) => xml(`el documento tiene más de ${max} nodos y atributos`),
 } as const;
 
 export const SEP_PACKAGE = {
@@ -30,6 +31,7 @@ export const SEP_PACKAGE = {
   tooLarge: (max: number) => pkg(`el archivo excede el tamaño máximo de ${max} bytes`),
   format: () => pkg('no es un archivo XML ni un archivo ZIP'),
   corrupt: () => pkg('el archivo ZIP está dañado o no se puede leer'),
+  corruptEntry: (entry: string) => pkg(`el archivo ${entry} dentro del ZIP está dañado o no se puede leer`),
   encrypted: (entry: string) => pkg(`el archivo ${entry} dentro del ZIP está cifrado o protegido con contraseña`),
   entries: (max: number) => pkg(`el archivo ZIP contiene más de ${max} archivos`),
   name: (entry: string) =>

@@ -17,6 +17,13 @@ import { XmlFailure, malformedAt } from './xml-failure.js';
 import type { MalformedDetail } from './xml-failure.js';
 import { SEP_XML } from './messages.js';
 
+/**
+ * Elements plus attributes in one document. Not part of XmlLimits (whose shape is fixed); it bounds
+ * the tree's memory, which for dense markup such as `<a/><a/>…` is many times the document's bytes.
+ * A título has about 55, a certificado with a long list of subjects about a thousand.
+ */
+export const MAX_NODES = 20_000;
+
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
@@ -53,6 +60,7 @@ export function parseXmlTree(text: string, start: number, limits: XmlLimits): Xm
 class Parser {
   private readonly prefixes: string[] = [];
   private readonly uris: string[] = [];
+  private nodes = 0;
 
   constructor(
     private readonly s: string,
@@ -122,6 +130,7 @@ class Parser {
     this.pos++;
     const qname = this.qname('an element name');
     if (depth > this.limits.maxDepth) throw this.depthLimit(qname, depth);
+    this.countNode(qname);
     const attributes: XmlAttribute[] = [];
     let declarations = 0;
     let selfClosing: boolean;
@@ -190,6 +199,7 @@ class Parser {
         });
     const limits = this.limits;
     if (previous.length >= limits.maxAttributesPerElement) throw this.attributeCountLimit(node);
+    this.countNode(node);
     if (value.length > limits.maxAttributeLength) throw this.attributeLengthLimit(node, name, value.length);
     for (const a of previous) {
       if (a.name === name) throw duplicateAttribute(node, name);
@@ -367,6 +377,17 @@ class Parser {
 
   private malformed(offset: number, explanation: string, detail?: MalformedDetail): XmlFailure {
     return malformedAt(this.s, offset, explanation, detail);
+  }
+
+  private countNode(node: string): void {
+    if (++this.nodes <= MAX_NODES) return;
+    throw new XmlFailure(
+      fail('XML-LIMIT', `The document has more than ${MAX_NODES} elements and attributes (the limit is reached at <${node}>).`, SEP_XML.nodes(MAX_NODES), {
+        node,
+        expected: `at most ${MAX_NODES} elements and attributes`,
+        found: `more than ${MAX_NODES}`,
+      }),
+    );
   }
 
   private depthLimit(node: string, depth: number): XmlFailure {

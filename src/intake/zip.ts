@@ -49,8 +49,11 @@ const OPTIONS: yauzl.Options = {
 const STORED = 0;
 const DEFLATED = 8;
 const LOCAL_HEADER_FIXED_BYTES = 30;
-/** Entries inflating ahead of the one being taken; bounds memory beyond maxTotalBytes by this many entries. */
-const INFLATE_AHEAD = 8;
+/**
+ * Entries inflating ahead of the one being taken. Each is capped at maxEntryBytes while it streams,
+ * so memory can exceed maxTotalBytes by at most this many entries.
+ */
+const INFLATE_AHEAD = 16;
 
 type JobOutcome = { readonly ok: true; readonly entry: PackageEntry } | { readonly ok: false; readonly error: CheckResult };
 
@@ -58,7 +61,6 @@ interface InflateJob {
   outcome: JobOutcome | undefined;
   onDone: (() => void) | undefined;
 }
-
 
 /** Never rejects: every failure, including yauzl's own errors, resolves as a CheckResult. */
 export function readZip(archiveName: string, bytes: Buffer, limits: IntakeLimits): Promise<ZipResult> {
@@ -142,7 +144,7 @@ class ZipReader {
     if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
       return this.fail('PKG-ZIP-CORRUPT', name,
         `The zip entry "${name}" uses compression method ${entry.compressionMethod}; only stored (0) and deflate (8) are supported.`,
-        SEP_PACKAGE.corrupt(), { expected: 'compression method 0 or 8', found: `compression method ${entry.compressionMethod}` });
+        SEP_PACKAGE.corruptEntry(name), { expected: 'compression method 0 or 8', found: `compression method ${entry.compressionMethod}` });
     }
     if (entry.uncompressedSize > limits.maxEntryBytes) {
       return this.finishWith(this.entryTooLarge(name, `${entry.uncompressedSize} bytes declared`));
@@ -170,7 +172,7 @@ class ZipReader {
     if (overlap !== undefined) {
       return this.fail('PKG-ZIP-CORRUPT', overlap.second,
         `The data of the zip entries "${overlap.first}" and "${overlap.second}" overlap, a known zip-bomb construction; the zip is refused.`,
-        SEP_PACKAGE.corrupt(), { expected: 'entries with disjoint data', found: `"${overlap.second}" starts inside "${overlap.first}"` });
+        SEP_PACKAGE.corruptEntry(overlap.second), { expected: 'entries with disjoint data', found: `"${overlap.second}" starts inside "${overlap.first}"` });
     }
     this.inflateAll();
   }
@@ -240,6 +242,8 @@ class ZipReader {
         return;
       }
       this.streams.add(stream);
+      // yauzl (validateEntrySizes) already errors at the first byte beyond the declared size; these
+      // counts are our own second line, so no cap ever rests on a header field alone.
       stream.on('data', (chunk: Buffer) => this.guard(() => {
         if (job.outcome !== undefined) return;
         size += chunk.length;
@@ -344,7 +348,7 @@ function corruptArchive(archiveName: string, err: unknown, entryNumber?: number)
 
 function corruptEntry(name: string, err: unknown): CheckResult {
   const message = messageOf(err);
-  return fail('PKG-ZIP-CORRUPT', `The zip entry "${name}" cannot be read (corrupt data or sizes that lie): ${message}.`, SEP_PACKAGE.corrupt(), {
+  return fail('PKG-ZIP-CORRUPT', `The zip entry "${name}" cannot be read (corrupt data or sizes that lie): ${message}.`, SEP_PACKAGE.corruptEntry(name), {
     node: name,
     expected: 'entry data that inflates to its declared size',
     found: message,

@@ -14,7 +14,7 @@ export function sampleTituloXml(folioControl = 'FOLIO-0001'): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <TituloElectronico xmlns="https://www.siged.sep.gob.mx/titulos/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="1.0" folioControl="${folioControl}" xsi:schemaLocation="https://www.siged.sep.gob.mx/titulos/ schema.xsd">
   <FirmaResponsables>
-    <FirmaResponsable nombre="MARÍA JOSÉ" primerApellido="PEÑA" segundoApellido="NÚÑEZ" curp="PENM800101MDFXXX01" idCargo="3" cargo="RECTOR" abrTitulo="DRA." sello="${filler('sello', 344)}" certificadoResponsable="${filler('cert', 1996)}" noCertificadoResponsable="00001000000500000001"/>
+    <FirmaResponsable nombre="MARÍA JOSÉ" primerApellido="PEÑA" segundoApellido="NÚÑEZ" curp="PENM800101MDFXXX01" idCargo="3" cargo="RECTOR" abrTitulo="DRA." sello="${filler('sello', 344)}" certificadoResponsable="${filler('cert', 1420)}" noCertificadoResponsable="00001000000500000001"/>
   </FirmaResponsables>
   <Institucion cveInstitucion="090001" nombreInstitucion="UNIVERSIDAD DE EJEMPLO &amp; ASOCIADOS"/>
   <Carrera cveCarrera="123456" nombreCarrera="LICENCIATURA EN DERECHO" fechaInicio="2015-08-01" fechaTerminacion="2019-07-01" idAutorizacionReconocimiento="1" autorizacionReconocimiento="RVOE FEDERAL" numeroRvoe="2015001"/>

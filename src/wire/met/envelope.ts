@@ -79,6 +79,8 @@ export interface EnvelopeLimits {
   readonly maxAttributesPerElement: number;
   /** Longest accepted small text field (usuario, folioControl, …), in bytes. */
   readonly maxSmallTextBytes: number;
+  /** Text and CDATA pieces in the whole document (comments can split text into many). */
+  readonly maxTextSegments: number;
 }
 
 export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = {
@@ -86,6 +88,7 @@ export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = {
   maxElements: 2000,
   maxAttributesPerElement: 64,
   maxSmallTextBytes: 64 * 1024,
+  maxTextSegments: 10000,
 };
 
 /** Wrapper element local name → operation. */
@@ -156,6 +159,7 @@ const NAME_RE = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\
 class Scanner {
   private pos = 0;
   private elements = 0;
+  private segments = 0;
   encoding: Encoding = 'utf8';
 
   constructor(private readonly buf: Buffer, private readonly limits: EnvelopeLimits) {}
@@ -178,7 +182,7 @@ class Scanner {
       const textEnd = lt === -1 ? len : lt;
       if (textEnd > this.pos) {
         const top = stack[stack.length - 1];
-        if (top) top.text.push({ start: this.pos, end: textEnd, cdata: false });
+        if (top) this.addText(top, { start: this.pos, end: textEnd, cdata: false });
         else this.requireWhitespace(this.pos, textEnd);
         this.pos = textEnd;
       }
@@ -201,7 +205,7 @@ class Scanner {
           if (!top) throw malformed('CDATA fuera del elemento raíz / CDATA outside the root element', lt);
           const end = buf.indexOf(']]>', lt + 9, 'latin1');
           if (end === -1) throw malformed('sección CDATA sin cerrar / unterminated CDATA section', lt);
-          top.text.push({ start: lt + 9, end, cdata: true });
+          this.addText(top, { start: lt + 9, end, cdata: true });
           this.pos = end + 3;
         } else if (startsWith(buf, lt, '<!DOCTYPE')) {
           throw clientFault('DOCTYPE no permitido en la solicitud', 'DOCTYPE is not allowed in the request');
@@ -238,6 +242,13 @@ class Scanner {
     if (open) throw malformed(`elemento <${open.qname}> sin cerrar / unclosed element <${open.qname}>`, open.at);
     if (!root) throw malformed('documento vacío / empty document', 0);
     return root;
+  }
+
+  private addText(node: XNode, segment: Segment): void {
+    if (++this.segments > this.limits.maxTextSegments) {
+      throw malformed('demasiados fragmentos de texto / too many text pieces', segment.start);
+    }
+    node.text.push(segment);
   }
 
   private xmlDeclaration(): void {

@@ -102,10 +102,11 @@ export function cancelaResponse(codigo: number, mensaje: string): Buffer {
   return wrap('cancelaTituloElectronicoResponse', `<codigo>${codigo}</codigo>` + el('mensaje', mensaje));
 }
 
-export type FaultCode = 'Client' | 'Server';
+export type FaultCode = 'Client' | 'Server' | 'VersionMismatch';
 
 /**
- * A SOAP 1.1 fault: `env:Client` (the request is wrong) or `env:Server` (our problem). Send it with
+ * A SOAP 1.1 fault: `env:Client` (the request is wrong), `env:Server` (our problem) or
+ * `env:VersionMismatch` (not a SOAP 1.1 envelope). Send it with
  * HTTP 500 (SOAP 1.1 §6.2). SEP's fault texts were never seen (spec §1.5 [gap]); the shape is
  * Spring-WS's: faultcode as a QName in the env namespace, then faultstring. Never a stack trace.
  */

@@ -168,6 +168,8 @@ function shortString(b: Bytes, s: string): void {
   b.chars(s, 0, s.length, wide);
 }
 
+/** Excel's limit for one cell's text. */
+const MAX_CELL_CHARS = 32767;
 const XF_CELL = 15; // the default cell XF, as POI writes it
 const T = {
   BOF: 0x0809, EOF: 0x000a, INTERFACEHDR: 0x00e1, MMS: 0x00c1, INTERFACEEND: 0x00e2, WRITEACCESS: 0x005c,
@@ -273,7 +275,7 @@ function writeWorkbookStream(rows: readonly ResultRow[]): Buffer {
   sheet.recU16(T.DEFCOLWIDTH, 8);
   sheet.rec(T.DIMENSIONS, (b) => { b.u32(0); b.u32(rows.length + 1); b.u16(0); b.u16(4); b.u16(0); });
   const label = (r: number, c: number, s: string): void => {
-    const id = sstId(sst, s);
+    const id = sstId(sst, s.length > MAX_CELL_CHARS ? s.slice(0, MAX_CELL_CHARS) : s);
     sheet.rec(T.LABELSST, (b) => { b.u16(r); b.u16(c); b.u16(XF_CELL); b.u32(id); });
   };
   RESULTS_HEADER.forEach((h, c) => label(0, c, h));
