@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { CHECK_CODES, isCheckCode } from '../domain/check-codes.js';
-import { MOTIVOS_CANCELACION } from '../domain/catalogs/titulos.js';
+import { lookupMotivoCancelacion } from '../domain/catalogs/titulos.js';
 import type { Authenticator, WsPrincipal } from '../registry/authenticator.js';
 import { findLoteSummary, insertLote, listDocumentos } from '../store/repositories/lotes.js';
 import { cancelTitulo, findTitulos } from '../store/repositories/titulos.js';
@@ -104,7 +104,7 @@ export class MetUseCases implements MetService {
     if (cveInstitucion !== undefined && cveInstitucion !== principal.cveInstitucion) {
       return { kind: 'forbidden', usuario: principal.usuario };
     }
-    if (!Object.hasOwn(MOTIVOS_CANCELACION, motCancelacion)) return { kind: 'invalid-motivo', motCancelacion };
+    if (!lookupMotivoCancelacion(motCancelacion)) return { kind: 'invalid-motivo', motCancelacion };
     const cancelled = await cancelTitulo(
       this.deps.db,
       principal.environment,

@@ -184,25 +184,24 @@ export function tituloElement(values: TituloValues): XmlElement {
 
 // ---------------------------------------------------------------- paths and mutations
 
+const FIRMA_PATH = /^FirmaResponsable(?:\[(\d+)\])?$/;
+
 /**
  * Elements by path: `TituloElectronico`, `FirmaResponsables`, `FirmaResponsable` (the first),
  * `FirmaResponsable[2]` (1-based), or a root child's name (`Expedicion`, `Autenticacion`, …).
  */
 export function updateElement(root: XmlElement, path: string, update: (el: XmlElement) => XmlElement): XmlElement {
   if (path === 'TituloElectronico') return update(root);
-  const firma = /^FirmaResponsable(?:\[(\d+)\])?$/.exec(path);
+  const firma = FIRMA_PATH.exec(path);
+  const wanted = firma ? Number(firma[1] ?? '1') - 1 : -1;
   let found = false;
   const children = root.children.map((child) => {
-    if (firma && child.name === 'FirmaResponsables') {
-      const wanted = Number(firma[1] ?? '1') - 1;
-      const firmas = child.children.map((f, i) => {
-        if (i !== wanted) return f;
-        found = true;
-        return update(f);
-      });
-      return { ...child, children: firmas };
+    if (found) return child;
+    if (firma && child.name === 'FirmaResponsables' && wanted < child.children.length) {
+      found = true;
+      return { ...child, children: child.children.map((f, i) => (i === wanted ? update(f) : f)) };
     }
-    if (!firma && child.name === path && !found) {
+    if (!firma && child.name === path) {
       found = true;
       return update(child);
     }
@@ -213,9 +212,13 @@ export function updateElement(root: XmlElement, path: string, update: (el: XmlEl
 }
 
 export function getElement(root: XmlElement, path: string): XmlElement {
-  let out: XmlElement | undefined;
-  updateElement(root, path, (el) => ((out = el), el));
-  return out as XmlElement;
+  if (path === 'TituloElectronico') return root;
+  const firma = FIRMA_PATH.exec(path);
+  const el = firma
+    ? root.children.find((c) => c.name === 'FirmaResponsables')?.children[Number(firma[1] ?? '1') - 1]
+    : root.children.find((c) => c.name === path);
+  if (!el) throw new Error(`no element at ${path}`);
+  return el;
 }
 
 export function getAttribute(root: XmlElement, path: string, name: string): string | undefined {
