@@ -95,9 +95,11 @@ function checkPair(pair: Pair, out: CheckResult[]): void {
     );
     return;
   }
-  const where = { node, attribute: textAttribute, expected: entry.text, found: text };
-  if (entry.uncertain) out.push(warn(code, `${node}: ${idAttribute} ${id} = ${entry.text}, but ${entry.uncertain}`, where));
-  else out.push(ok(code, `${node}: ${idAttribute} ${id} = ${entry.text}`, where));
+  if (entry.uncertain) {
+    out.push(warn(code, `${node}: ${idAttribute} ${id} = ${entry.text}, but ${entry.uncertain}`, { node, attribute: idAttribute, found: id }));
+  } else {
+    out.push(ok(code, `${node}: ${idAttribute} ${id} = ${entry.text}`, { node, attribute: textAttribute }));
+  }
 }
 
 export function checkCatalogs(t: TituloElectronico, out: CheckResult[]): void {
