@@ -49,44 +49,60 @@ export async function evaluateLote(input: LoteEvaluationInput, deps: LoteEvaluat
   const unpacked = await unpackUpload(input.nombreArchivo, input.archivo, deps.limits);
   if (!unpacked.ok) return [packageFailure(input.nombreArchivo, unpacked.error)];
 
-  const parsed = unpacked.entries.map((entry) => ({ entry, result: parseSafeXml(entry.bytes, deps.limits.xml) }));
-  const roots = parsed.flatMap((p) => (p.result.ok ? [p.result.root] : []));
-  const registered = await deps.registeredFolios(roots.map(folioOf).filter((f) => f !== ''));
-  const renapo = deps.renapo ? await deps.renapo(roots.map(profesionistaCurpOf).filter((c) => c !== '')) : null;
-
   const registeredInLote = new Set<string>();
+  let registered: ReadonlySet<string> = new Set();
+  let renapo: ReadonlyMap<string, RenapoRecord> | null = null;
   const context = {
     today: input.today,
     cveInstitucion: input.cveInstitucion,
     signersBySha256: deps.signersBySha256,
     authorityCertificates: deps.authorityCertificates,
-    renapo: renapo ? (curp: string) => renapo.get(curp) : null,
+    renapo: deps.renapo ? (curp: string) => renapo?.get(curp) : null,
     cadenaEscapeXml: deps.cadenaEscapeXml,
     certificates: deps.certificates,
     folioState: (folio: string) =>
       registered.has(folio) ? ('registered' as const) : registeredInLote.has(folio) ? ('registered-in-lote' as const) : ('free' as const),
   };
 
-  return parsed.map(({ entry, result }, position): EvaluatedDocument => {
-    if (!result.ok) {
-      return rejected(position, entry.name, '', [result.error], entry.bytes, null);
-    }
-    const outcome = checkTitulo(result.root, context);
-    const folio = outcome.folioControl ?? '';
-    if (hasErrors(outcome.checks)) return rejected(position, entry.name, folio, outcome.checks, entry.bytes, outcome.profesionista);
-    registeredInLote.add(folio);
-    return {
-      position,
-      archivo: entry.name,
-      folioControl: folio,
-      estatus: 1,
-      descripcion: TITULO_REGISTRADO,
-      checks: outcome.checks,
-      xml: entry.bytes,
-      profesionista: outcome.profesionista,
-    };
-  });
+  // Parsed trees are much larger than their XML, so a big lote is parsed and checked a chunk at a
+  // time, with the registry facts for that chunk fetched in one query each.
+  const documents: EvaluatedDocument[] = [];
+  for (let start = 0; start < unpacked.entries.length; start += CHUNK) {
+    const entries = unpacked.entries.slice(start, start + CHUNK);
+    const parsed = entries.map((entry) => ({ entry, result: parseSafeXml(entry.bytes, deps.limits.xml) }));
+    const roots = parsed.flatMap((p) => (p.result.ok ? [p.result.root] : []));
+    registered = await deps.registeredFolios(roots.map(folioOf).filter((f) => f !== ''));
+    if (deps.renapo) renapo = await deps.renapo(roots.map(profesionistaCurpOf).filter((c) => c !== ''));
+
+    parsed.forEach(({ entry, result }, i) => {
+      const position = start + i;
+      if (!result.ok) {
+        documents.push(rejected(position, entry.name, '', [result.error], entry.bytes, null));
+        return;
+      }
+      const outcome = checkTitulo(result.root, context);
+      const folio = outcome.folioControl ?? '';
+      if (hasErrors(outcome.checks)) {
+        documents.push(rejected(position, entry.name, folio, outcome.checks, entry.bytes, outcome.profesionista));
+        return;
+      }
+      registeredInLote.add(folio);
+      documents.push({
+        position,
+        archivo: entry.name,
+        folioControl: folio,
+        estatus: 1,
+        descripcion: TITULO_REGISTRADO,
+        checks: outcome.checks,
+        xml: entry.bytes,
+        profesionista: outcome.profesionista,
+      });
+    });
+  }
+  return documents;
 }
+
+const CHUNK = 500;
 
 /**
  * A document that passed while another lote registered the same folio in the meantime: the

@@ -25,6 +25,9 @@ import * as msg from './sep-messages.js';
 
 const CHILD_INDEX: ReadonlyMap<string, number> = new Map(CHILD_ORDER.map((name, i) => [name, i]));
 
+/** `xsi` itself: an undeclared prefix never reaches the domain (the parser rejects it). */
+export const DEFAULT_XSI_PREFIXES: ReadonlySet<string> = new Set(['xsi']);
+
 /** TIT-ROOT, then TIT-ELEMENT. Returns the located elements, or null when the model cannot be read. */
 export function checkStructure(root: XmlElement, out: CheckResult[]): TituloElements | null {
   if (root.name !== ROOT.name || root.namespace !== TITULOS_NAMESPACE) {
@@ -211,9 +214,6 @@ export function checkAttributes(elements: TituloElements, out: CheckResult[]): v
   if (unknown.length) out.push(...unknown);
   else out.push(ok('TIT-ATTR-UNKNOWN', 'No element carries an attribute SEP does not define'));
 }
-
-/** `xsi` itself: an undeclared prefix never reaches the domain (the parser rejects it). */
-export const DEFAULT_XSI_PREFIXES: ReadonlySet<string> = new Set(['xsi']);
 
 /**
  * Prefixes bound to the XML Schema instance namespace in scope of this element. Producers add
