@@ -30,14 +30,14 @@ export type ConsultaOutcome =
   | { readonly kind: 'processed'; readonly numeroLote: number }
   | { readonly kind: 'not-found'; readonly numeroLote: number }
   | { readonly kind: 'unauthenticated'; readonly numeroLote: number }
-  | { readonly kind: 'forbidden'; readonly numeroLote: number; readonly usuario: string };
+  | { readonly kind: 'forbidden'; readonly numeroLote: number; readonly cveInstitucion: string };
 
 export type DescargaOutcome =
   | { readonly kind: 'ready'; readonly numeroLote: number; readonly rows: readonly ResultRow[] }
   | { readonly kind: 'processing'; readonly numeroLote: number }
   | { readonly kind: 'not-found'; readonly numeroLote: number }
   | { readonly kind: 'unauthenticated'; readonly numeroLote: number }
-  | { readonly kind: 'forbidden'; readonly numeroLote: number; readonly usuario: string };
+  | { readonly kind: 'forbidden'; readonly numeroLote: number; readonly cveInstitucion: string };
 
 export type CancelaOutcome =
   | { readonly kind: 'cancelled'; readonly folioControl: string }
@@ -45,8 +45,9 @@ export type CancelaOutcome =
   | { readonly kind: 'already-cancelled'; readonly folioControl: string }
   | { readonly kind: 'invalid-motivo'; readonly motCancelacion: string }
   | { readonly kind: 'unauthenticated' }
-  | { readonly kind: 'forbidden'; readonly usuario: string };
+  | { readonly kind: 'forbidden'; readonly cveInstitucion: string };
 
+/** `forbidden` carries the caller's own cveInstitucion: SEP names it in "El usuario <cve> no pertenece…" (spec §1.6). */
 export interface MetService {
   carga(auth: Credentials, nombreArchivo: string, archivo: Buffer): Promise<CargaOutcome>;
   consulta(auth: Credentials, numeroLote: number): Promise<ConsultaOutcome>;

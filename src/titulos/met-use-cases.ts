@@ -102,7 +102,7 @@ export class MetUseCases implements MetService {
     const principal = await this.authenticate(auth);
     if (!principal) return { kind: 'unauthenticated' };
     if (cveInstitucion !== undefined && cveInstitucion !== principal.cveInstitucion) {
-      return { kind: 'forbidden', usuario: principal.usuario };
+      return { kind: 'forbidden', cveInstitucion: principal.cveInstitucion };
     }
     if (!lookupMotivoCancelacion(motCancelacion)) return { kind: 'invalid-motivo', motCancelacion };
     const cancelled = await cancelTitulo(
@@ -172,7 +172,7 @@ export class MetUseCases implements MetService {
     if (!principal) return { kind: 'unauthenticated' as const, numeroLote };
     const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote);
     if (!lote) return { kind: 'not-found' as const, numeroLote };
-    if (lote.cve_institucion !== principal.cveInstitucion) return { kind: 'forbidden' as const, numeroLote, usuario: principal.usuario };
+    if (lote.cve_institucion !== principal.cveInstitucion) return { kind: 'forbidden' as const, numeroLote, cveInstitucion: principal.cveInstitucion };
     return { kind: 'found' as const, lote, principal };
   }
 

@@ -92,7 +92,7 @@ t.test('carga → consulta → descarga → cancela with a real SOAP client', as
 
   const other = await seedInstitution(testApp, '140349');
   const [foreign] = await call(client, 'descargaTituloElectronico')({ numeroLote, autenticacion: { usuario: other.usuario, password: other.password } });
-  t.equal(foreign['mensaje'], `El usuario ${other.usuario} no pertenece a la Institución Educativa.`);
+  t.equal(foreign['mensaje'], `El usuario ${other.cveInstitucion} no pertenece a la Institución Educativa.`);
 
   const [cancela] = await call(client, 'cancelaTituloElectronico')({ folioControl: '0001', motCancelacion: 'R1', autenticacion });
   t.equal(Number(cancela['codigo']), 0);

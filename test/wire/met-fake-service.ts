@@ -45,14 +45,14 @@ export class FakeMetService implements MetService {
 
   async consulta(auth: Credentials, numeroLote: number): Promise<ConsultaOutcome> {
     const l = this.lote(auth, numeroLote);
-    if ('kind' in l) return l.kind === 'forbidden' ? { kind: 'forbidden', numeroLote, usuario: auth.usuario } : { kind: l.kind, numeroLote };
+    if ('kind' in l) return l.kind === 'forbidden' ? { kind: 'forbidden', numeroLote, cveInstitucion: auth.usuario } : { kind: l.kind, numeroLote };
     // The first consulta sees it processing, later ones processed.
     return l.consultas++ === 0 ? { kind: 'processing', numeroLote } : { kind: 'processed', numeroLote };
   }
 
   async descarga(auth: Credentials, numeroLote: number): Promise<DescargaOutcome> {
     const l = this.lote(auth, numeroLote);
-    if ('kind' in l) return l.kind === 'forbidden' ? { kind: 'forbidden', numeroLote, usuario: auth.usuario } : { kind: l.kind, numeroLote };
+    if ('kind' in l) return l.kind === 'forbidden' ? { kind: 'forbidden', numeroLote, cveInstitucion: auth.usuario } : { kind: l.kind, numeroLote };
     if (l.consultas < 2) return { kind: 'processing', numeroLote };
     const rows: ResultRow[] = [
       { archivo: l.nombreArchivo, estatus: 1, descripcion: 'Título electrónico registrado exitosamente', folioControl: '0001' },
@@ -66,7 +66,7 @@ export class FakeMetService implements MetService {
     const who = this.check(auth);
     if (!who) return { kind: 'unauthenticated' };
     if (!['R1', 'R2', 'R3', 'R4', 'R5', 'C1'].includes(motCancelacion)) return { kind: 'invalid-motivo', motCancelacion };
-    if (folioControl === 'AJENO') return { kind: 'forbidden', usuario: auth.usuario };
+    if (folioControl === 'AJENO') return { kind: 'forbidden', cveInstitucion: auth.usuario };
     if (folioControl !== 'CBGE17028750') return { kind: 'not-found', folioControl };
     if (this.cancelled.has(folioControl)) return { kind: 'already-cancelled', folioControl };
     this.cancelled.add(folioControl);

@@ -3,6 +3,7 @@
  * reference WSDL file with only the endpoint overridden (a client generated from SEP's WSDL must
  * work unchanged). The MetService behind it is an in-memory fake (the adapter is under test).
  */
+import { sharedReference } from '../support/shared-reference.js';
 import { existsSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -12,7 +13,7 @@ import * as XLSX from '@e965/xlsx';
 import { metSoapPlugin } from '../../src/wire/met/soap-plugin.js';
 import { FakeMetService, OTHER_USER, USER } from './met-fake-service.js';
 
-const SEP_WSDL = '/work/shared/reference/met/TitulosElectronicos.wsdl';
+const SEP_WSDL = sharedReference('met', 'TitulosElectronicos.wsdl');
 
 async function start(service: FakeMetService): Promise<{ app: FastifyInstance; base: string }> {
   const app = Fastify({ logger: false });

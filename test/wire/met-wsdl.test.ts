@@ -1,9 +1,10 @@
+import { sharedReference } from '../support/shared-reference.js';
 import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { XMLParser } from 'fast-xml-parser';
 import { renderWsdl, soapAddress, wsdlTemplate } from '../../src/wire/met/wsdl.js';
 
-const SEP_WSDL = '/work/shared/reference/met/TitulosElectronicos.wsdl';
+const SEP_WSDL = sharedReference('met', 'TitulosElectronicos.wsdl');
 
 type Ordered = Array<Record<string, unknown>>;
 

@@ -80,11 +80,11 @@ export const MET_MESSAGES = {
     `El número de lote ${numeroLote} no existe.`,
 
   /**
-   * Credentials of another institution. SEEN [C1] (spec §1.6 / §5.1, W2): SEP put the user's
-   * institution key there; we put what the service gives us as `usuario`.
+   * Credentials of another institution. SEEN [C1] (spec §1.6 / §5.1, W2): SEP names the caller's
+   * own institution key (cveInstitucion) after "El usuario".
    */
-  forbidden: (usuario: string): string =>
-    `El usuario ${usuario} no pertenece a la Institución Educativa.`,
+  forbidden: (cveInstitucion: string): string =>
+    `El usuario ${cveInstitucion} no pertenece a la Institución Educativa.`,
 
   // ---------------------------------------------------------------- cancelaTituloElectronico
   /** Cancelled (codigo 0). SEEN [C1] (spec §1.8, W1 test stub). */

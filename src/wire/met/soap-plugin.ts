@@ -168,7 +168,7 @@ export function consultaXml(outcome: ConsultaOutcome): Buffer {
     case 'processing': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.consultaProcessing(n));
     case 'not-found': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.loteNotFound(n));
     case 'unauthenticated': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.authFailed());
-    case 'forbidden': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.forbidden(outcome.usuario));
+    case 'forbidden': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.forbidden(outcome.cveInstitucion));
   }
 }
 
@@ -179,7 +179,7 @@ export async function descargaXml(outcome: DescargaOutcome): Promise<Buffer> {
     case 'processing': return descargaResponse(n, MET_MESSAGES.descargaNotReady(n), null);
     case 'not-found': return descargaResponse(n, MET_MESSAGES.loteNotFound(n), null);
     case 'unauthenticated': return descargaResponse(n, MET_MESSAGES.authFailed(), null);
-    case 'forbidden': return descargaResponse(n, MET_MESSAGES.forbidden(outcome.usuario), null);
+    case 'forbidden': return descargaResponse(n, MET_MESSAGES.forbidden(outcome.cveInstitucion), null);
   }
 }
 
@@ -190,7 +190,7 @@ export function cancelaXml(outcome: CancelaOutcome): Buffer {
     case 'already-cancelled': return cancelaResponse(CANCELA_CODIGO.alreadyCancelled, MET_MESSAGES.cancelAlreadyCancelled(outcome.folioControl));
     case 'invalid-motivo': return cancelaResponse(CANCELA_CODIGO.invalidMotivo, MET_MESSAGES.cancelInvalidMotivo(outcome.motCancelacion));
     case 'unauthenticated': return cancelaResponse(CANCELA_CODIGO.unauthenticated, MET_MESSAGES.authFailed());
-    case 'forbidden': return cancelaResponse(CANCELA_CODIGO.forbidden, MET_MESSAGES.forbidden(outcome.usuario));
+    case 'forbidden': return cancelaResponse(CANCELA_CODIGO.forbidden, MET_MESSAGES.forbidden(outcome.cveInstitucion));
   }
 }
 
