@@ -32,6 +32,7 @@ export const CHECK_CODES = codes({
   'PKG-ZIP-RATIO': { scope: 'package', title: 'A zip entry exceeds the allowed compression ratio' },
   'PKG-ZIP-CRC': { scope: 'package', title: 'A zip entry fails its CRC-32 check' },
   'PKG-ZIP-NO-XML': { scope: 'package', title: 'The zip holds no XML file' },
+  'PKG-INTERNAL': { scope: 'package', title: 'The lote could not be processed after repeated attempts (internal error)' },
 
   // --- xml: one document's bytes ---
   'XML-ENCODING': { scope: 'xml', title: 'The document is not UTF-8' },

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { claimNextLote } from '../store/repositories/lotes.js';
-import type { Database, LoteRow } from '../store/schema.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { CheckCode } from '../domain/check-codes.js';
+import { claimNextLote, markLoteFailed } from '../store/repositories/lotes.js';
+import type { Database, LoteRow, StoredCheck } from '../store/schema.js';
+
+/** How many times a lote is tried before it is finished with {@link LOTE_INTERNAL_ERROR}. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** DESCRIPCION of the one row of a lote that could not be processed (SEP-style Spanish). */
+export const LOTE_INTERNAL_ERROR = 'Error interno al procesar el lote; intente nuevamente';
 
 export interface LoteWorkerOptions {
   readonly db: Kysely<Database>;
@@ -10,6 +18,10 @@ export interface LoteWorkerOptions {
   readonly leaseSeconds: number;
   readonly log: FastifyBaseLogger;
   readonly process: (lote: LoteRow, owner: string) => Promise<unknown>;
+  /** Attempts before a lote is given up (finished with one package-level PKG-INTERNAL row). */
+  readonly maxAttempts?: number | undefined;
+  /** The service clock, for the timestamps of a given-up lote. */
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -17,6 +29,10 @@ export interface LoteWorkerOptions {
  * with a lease (FOR UPDATE SKIP LOCKED), so a lote whose worker died is re-claimed when its lease
  * expires, and several processes can share one database. `wake()` skips the poll wait when this
  * process has just queued a lote.
+ *
+ * A poison lote never loops forever: a lote whose processing throws is retried after its lease
+ * expires, and after `maxAttempts` attempts (thrown, or never finished because the worker died) it is
+ * finished with one package-level row, so a client polling it gets an answer.
  */
 export class LoteWorker {
   readonly owner = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -57,6 +73,12 @@ export class LoteWorker {
   async runOnce(): Promise<boolean> {
     const lote = await claimNextLote(this.options.db, this.owner, this.options.leaseSeconds);
     if (!lote) return false;
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    if (lote.attempts > maxAttempts) {
+      // Every earlier attempt ended without a result: its worker died (maybe because of this lote).
+      await this.giveUp(lote, undefined);
+      return true;
+    }
     const started = performance.now();
     try {
       await this.options.process(lote, this.owner);
@@ -65,10 +87,49 @@ export class LoteWorker {
         'lote processed',
       );
     } catch (error) {
-      // The lease stays; the lote is re-claimed when it expires, so a crash-like failure is retried.
-      this.options.log.error({ err: error, numeroLote: lote.numero_lote }, 'lote processing failed; it will be retried after its lease expires');
+      if (lote.attempts >= maxAttempts) {
+        await this.giveUp(lote, error);
+      } else {
+        // The lease stays; the lote is re-claimed when it expires, so a crash-like failure is retried.
+        this.options.log.error(
+          { err: error, numeroLote: lote.numero_lote, attempt: lote.attempts },
+          'lote processing failed; it will be retried after its lease expires',
+        );
+      }
     }
     return true;
+  }
+
+  /** Finishes the lote with one package-level row saying it could not be processed. */
+  private async giveUp(lote: LoteRow, error: unknown): Promise<void> {
+    const clock = this.options.clock ?? systemClock;
+    const check = {
+      code: 'PKG-INTERNAL' satisfies CheckCode,
+      status: 'error',
+      explanation: `The lote could not be processed after ${lote.attempts} attempts (an internal error, logged by the service); upload it again.`,
+      sepMessage: LOTE_INTERNAL_ERROR,
+      detail: { attempts: lote.attempts },
+    } satisfies StoredCheck;
+    const now = clock.now();
+    const finished = await markLoteFailed(this.options.db, {
+      loteId: lote.id,
+      owner: this.owner,
+      startedAt: now,
+      processedAt: now,
+      documento: {
+        lote_id: lote.id,
+        position: 0,
+        archivo: lote.nombre_archivo,
+        folio_control: '',
+        estatus: 2,
+        descripcion: LOTE_INTERNAL_ERROR,
+        checks: JSON.stringify([check]),
+        xml: null,
+      },
+    });
+    const context = { err: error, numeroLote: lote.numero_lote, attempts: lote.attempts };
+    if (finished) this.options.log.error(context, 'lote given up after repeated failures; answered with an internal-error row');
+    else this.options.log.warn(context, 'lote processing failed and its lease was lost; another worker has it');
   }
 
   private async run(): Promise<void> {

@@ -5,7 +5,7 @@ import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import { parseCertificate, type EfirmaCertificate } from '../domain/efirma/certificate.js';
 import type { RegisteredSigner, RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { insertDocumentos, markLoteProcessed } from '../store/repositories/lotes.js';
+import { insertDocumentos, lockLeasedLote, markLoteProcessed } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates, listSigners } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
 import type { Database, LoteRow, NewDocumento, StoredCheck } from '../store/schema.js';
@@ -51,6 +51,11 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   );
 
   return db.transaction().execute(async (trx) => {
+    // The lote row first: a worker whose lease was lost (re-claimed, or finished by another worker)
+    // stops here instead of colliding with the other worker's rows; nobody can re-claim it meanwhile.
+    if (!(await lockLeasedLote(trx, lote.id, owner))) {
+      throw new LeaseLostError(`lote ${lote.numero_lote}: lease lost before its results were stored`);
+    }
     // Serializes registrations per institution, so two lotes racing for one folio cannot both win.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`titulo:${lote.environment}:${lote.cve_institucion}`}))`.execute(trx);
     const passed = evaluated.filter((d) => d.estatus === 1);

@@ -92,6 +92,52 @@ export async function markLoteProcessed(db: Kysely<Database>, finish: LoteFinish
   return updated.numUpdatedRows === 1n;
 }
 
+/**
+ * Inside a transaction: locks the lote row if this worker still holds its lease, so nobody can
+ * re-claim it until the transaction ends; false when the lease was lost (another worker has it or
+ * finished it). Take this lock before writing any result of the lote.
+ */
+export async function lockLeasedLote(db: Kysely<Database>, loteId: number, owner: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('lote')
+    .select('id')
+    .where('id', '=', loteId)
+    .where('status', '=', 'processing')
+    .where('lease_owner', '=', owner)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface LoteFailure {
+  loteId: number;
+  owner: string;
+  startedAt: Date;
+  processedAt: Date;
+  /** The one package-level row the client reads instead of per-file results. */
+  documento: NewDocumento;
+}
+
+/**
+ * Finishes a lote that could not be processed with a single package-level row, if this worker
+ * still holds its lease; false when the lease was lost.
+ */
+export async function markLoteFailed(db: Kysely<Database>, failure: LoteFailure): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockLeasedLote(trx, failure.loteId, failure.owner))) return false;
+    await insertDocumentos(trx, [failure.documento]);
+    return markLoteProcessed(trx, {
+      loteId: failure.loteId,
+      owner: failure.owner,
+      startedAt: failure.startedAt,
+      processedAt: failure.processedAt,
+      total: 1,
+      registered: 0,
+      rejected: 1,
+    });
+  });
+}
+
 const DOCUMENT_BATCH = 500;
 
 export async function insertDocumentos(db: Kysely<Database>, documentos: readonly NewDocumento[]): Promise<void> {

@@ -1,0 +1,228 @@
+/**
+ * Parent side of the benchmark's service process: a throwaway database (when DATABASE_URL names a
+ * PostgreSQL server), the forked service (bench/met-service-child.ts), a node-soap client built from
+ * the WSDL it serves, and the SOAP calls the benchmarks make.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import * as soap from 'soap';
+import type { MintedCredential } from '../test/support/pki.js';
+import { BENCH_CVE_INSTITUCION, BENCH_PASSWORD, BENCH_USUARIO } from './fixtures.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+// ------------------------------------------------------------------------------ databases
+
+export interface BenchDatabase {
+  readonly kind: DatabaseKind;
+  /** The throwaway database's URL, or undefined for PGlite (memory://, inside the service process). */
+  readonly url: string | undefined;
+  drop(): Promise<void>;
+}
+
+/** PGlite when `serverUrl` is unset; otherwise a fresh database on that server, dropped by drop(). */
+export async function benchDatabase(serverUrl: string | undefined): Promise<BenchDatabase> {
+  if (!serverUrl) return { kind: 'pglite', url: undefined, drop: async () => {} };
+  const name = `metmec_bench_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const parsed = new URL(serverUrl);
+  parsed.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    url: parsed.toString(),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+// ------------------------------------------------------------------------------ service process
+
+export interface ServiceOptions {
+  readonly database: BenchDatabase;
+  readonly signer: MintedCredential;
+  /** Extra configuration variables (METMEC_*), e.g. raised intake limits. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra node flags for the service process (e.g. --cpu-prof). */
+  readonly execArgv?: readonly string[];
+}
+
+export interface LoteTimes {
+  readonly receivedAt: number | null;
+  readonly startedAt: number | null;
+  readonly processedAt: number | null;
+  readonly total: number | null;
+  readonly registered: number | null;
+  /** The worker's own "lote processed" duration (claim excluded; evaluation + storing included). */
+  readonly workerMs: number | null;
+}
+
+export interface ServiceMemory {
+  readonly maxRssMb: number;
+  readonly rssMb: number;
+  readonly sampledPeakRssMb: number;
+  readonly heapUsedMb: number;
+  readonly externalMb: number;
+  readonly arrayBuffersMb: number;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly database: DatabaseKind;
+  readonly startup: { readonly rssMb: number; readonly maxRssMb: number };
+  readonly pid: number;
+  lote(numeroLote: number): Promise<LoteTimes>;
+  memory(resetSampled?: boolean): Promise<ServiceMemory>;
+  /** Closes the app and its store, waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+const CHILD = fileURLToPath(new URL('./met-service-child.js', import.meta.url));
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: options.database.url ?? '',
+    METMEC_DATA_DIR: 'memory://',
+    METMEC_SEED_DEMO: 'false',
+    METMEC_WORKER: 'true',
+    METMEC_LOG_LEVEL: process.env['METMEC_LOG_LEVEL'] ?? 'info',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...options.env,
+    BENCH_SEED: JSON.stringify({
+      cveInstitucion: BENCH_CVE_INSTITUCION,
+      usuario: BENCH_USUARIO,
+      password: BENCH_PASSWORD,
+      signerDerBase64: options.signer.cerDer.toString('base64'),
+    }),
+  };
+  const child = fork(CHILD, [], { env, execArgv: [...(options.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const ready = await new Promise<{ url: string; database: DatabaseKind; rssMb: number; maxRssMb: number }>((resolve, reject) => {
+    const onMessage = (message: { type?: string; url: string; database: DatabaseKind; rssMb: number; maxRssMb: number }) => {
+      if (message.type !== 'ready') return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    void exited.then((code) => reject(new Error(`the service process exited during start-up (code ${code})`)));
+  });
+
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  child.on('message', (message: { id?: number; error?: string }) => {
+    if (typeof message.id !== 'number') return;
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.error) waiter.reject(new Error(`service process: ${message.error}`));
+    else waiter.resolve(message);
+  });
+  void exited.then((code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`the service process exited (code ${code})`));
+    pending.clear();
+  });
+  const rpc = <T>(request: object): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ ...request, id });
+    });
+
+  return {
+    url: ready.url,
+    database: ready.database,
+    startup: { rssMb: ready.rssMb, maxRssMb: ready.maxRssMb },
+    pid: child.pid ?? -1,
+    lote: (numeroLote) => rpc<LoteTimes>({ type: 'lote', numeroLote }),
+    memory: (resetSampled = false) => rpc<ServiceMemory>({ type: 'memory', resetSampled }),
+    stop: async () => {
+      if (child.exitCode === null && child.connected) {
+        await Promise.race([rpc({ type: 'stop' }), exited]);
+      }
+      const timer = setTimeout(() => killChild(child), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function killChild(child: ChildProcess): void {
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+// ------------------------------------------------------------------------------ SOAP client
+
+type Op = (args: unknown, options?: object) => Promise<[Record<string, unknown>, string]>;
+
+export interface MetClient {
+  carga(nombreArchivo: string, archivoBase64: string): Promise<number>;
+  consulta(numeroLote: number): Promise<number>;
+  /** The results package (zip) as bytes. */
+  descarga(numeroLote: number): Promise<Buffer>;
+}
+
+/** A node-soap client from the served WSDL, logged in as the bench institution's QA user. */
+export async function metClient(baseUrl: string): Promise<MetClient> {
+  const client = await soap.createClientAsync(`${baseUrl}/met-ws/services/TitulosElectronicos.wsdl`);
+  client.setEndpoint(`${baseUrl}/met-ws/services/`);
+  const op = (name: string): Op => {
+    const fn = (client as unknown as Record<string, Op | undefined>)[`${name}Async`];
+    if (!fn) throw new Error(`the WSDL has no operation ${name}`);
+    return fn.bind(client);
+  };
+  const carga = op('cargaTituloElectronico');
+  const consulta = op('consultaProcesoTituloElectronico');
+  const descarga = op('descargaTituloElectronico');
+  const autenticacion = { usuario: BENCH_USUARIO, password: BENCH_PASSWORD };
+  // axios (under node-soap) must not cap a 70 MB request body.
+  const big = { maxBodyLength: Infinity, maxContentLength: Infinity };
+  return {
+    async carga(nombreArchivo, archivoBase64) {
+      const [result] = await carga({ nombreArchivo, archivoBase64, autenticacion }, big);
+      const numeroLote = Number(result['numeroLote']);
+      if (!(numeroLote > 0)) throw new Error(`carga was refused: ${String(result['mensaje'])}`);
+      return numeroLote;
+    },
+    async consulta(numeroLote) {
+      const [result] = await consulta({ numeroLote, autenticacion });
+      return Number(result['estatusLote']);
+    },
+    async descarga(numeroLote) {
+      const [result] = await descarga({ numeroLote, autenticacion }, big);
+      const base64 = result['titulosBase64'];
+      if (typeof base64 !== 'string' || base64.length === 0) {
+        throw new Error(`descarga returned no results package: ${String(result['mensaje'])}`);
+      }
+      return Buffer.from(base64, 'base64');
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => (ms <= 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
+}
+
+/** Polls consulta until the lote reads as processed (estatusLote 1); fails after `timeoutMs`. */
+export async function waitProcessed(client: MetClient, numeroLote: number, pollMs: number, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  let polls = 0;
+  for (;;) {
+    polls++;
+    if ((await client.consulta(numeroLote)) === 1) return polls;
+    if (performance.now() > deadline) throw new Error(`lote ${numeroLote} was not processed within ${timeoutMs} ms`);
+    await sleep(pollMs);
+  }
+}
