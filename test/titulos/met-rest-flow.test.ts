@@ -110,3 +110,34 @@ t.test('credentials: wrong password and unknown user answer the same; QA and pro
   const crossed = await testApp.app.inject({ method: 'GET', url: `/api/v1/met/lotes/${qa.numeroLote}`, headers: basicAuth(inst.prodUsuario, inst.prodPassword) });
   t.equal(crossed.statusCode, 404, 'a QA lote does not exist for the production user');
 });
+
+t.test('multipart upload, and clear errors for an empty or unsupported body', async (t) => {
+  const testApp = await buildTestApp();
+  t.teardown(() => testApp.close());
+  const inst = await seedInstitution(testApp);
+  const auth = basicAuth(inst.usuario, inst.password);
+  const boundary = 'metmec-boundary-7MA4YWxk';
+  const xml = tituloFor(testApp, inst, 'FOLIO-M');
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="archivo"; filename="multi.xml"\r\nContent-Type: application/xml\r\n\r\n`),
+    Buffer.from(xml),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const multi = await testApp.app.inject({
+    method: 'POST',
+    url: '/api/v1/met/lotes?wait=true',
+    headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: body,
+  });
+  t.equal(multi.statusCode, 200, multi.body);
+  t.match(multi.json(), { nombreArchivo: 'multi.xml', counts: { registered: 1 } });
+
+  const empty = await testApp.app.inject({ method: 'POST', url: '/api/v1/met/lotes', headers: { ...auth, 'content-type': 'application/zip' }, payload: Buffer.alloc(0) });
+  t.equal(empty.statusCode, 400);
+  t.equal(empty.json().error.code, 'VALIDATION');
+  const json = await testApp.app.inject({ method: 'POST', url: '/api/v1/met/lotes', headers: auth, payload: { not: 'a file' } });
+  t.equal(json.statusCode, 400);
+  const queued = await testApp.app.inject({ method: 'POST', url: '/api/v1/met/lotes', headers: { ...auth, 'content-type': 'application/xml' }, payload: xml });
+  t.equal(queued.statusCode, 202);
+  t.equal(queued.headers.location, `/api/v1/met/lotes/${queued.json().numeroLote}`);
+});

@@ -1,0 +1,247 @@
+/**
+ * (a) The ceiling: how many títulos per second ONE core gets through the project's own intake and
+ * checks, with nothing else in the way (no HTTP, no database):
+ *
+ *   unpackUpload (yauzl, every zip safety check) → parseSafeXml → checkTitulo (every check,
+ *   including rebuilding the cadena and verifying the sello; certificate from a warm CertificateCache)
+ *
+ * on a 1,000-título zip, in one process pinned to one CPU (`taskset -c 0` when available, so even
+ * zlib's threadpool shares that core). Warm-up repetitions, then the median of the measured ones.
+ *
+ * For context the same process measures the machine's raw primitives (RSA-2048 verify with
+ * node:crypto, raw yauzl unzip) and the stages of the pipeline on their own.
+ *
+ * Parent side: runCeiling() writes the zip and certificate to a temporary directory and runs this
+ * file as `node met-ceiling.js --child <dir>`; the child prints one JSON line.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yauzl from 'yauzl';
+import { errorsOf, hasErrors } from '../src/domain/checks.js';
+import { CertificateCache } from '../src/domain/efirma/certificate-cache.js';
+import { parseCertificate } from '../src/domain/efirma/certificate.js';
+import { checkTitulo, type TituloContext } from '../src/domain/titulos/check-titulo.js';
+import { DEFAULT_INTAKE_LIMITS } from '../src/intake/limits.js';
+import { unpackUpload } from '../src/intake/package.js';
+import { parseSafeXml } from '../src/intake/xml.js';
+import type { XmlElement } from '../src/intake/xml-tree.js';
+import { evaluateLote } from '../src/titulos/evaluate-lote.js';
+import { BENCH_CVE_INSTITUCION, median, tempDir, type LoteZip } from './fixtures.js';
+
+export interface CeilingResult {
+  readonly pinned: boolean;
+  readonly titulos: number;
+  readonly zipBytes: number;
+  /** unpack + parse + checkTitulo, median docs/s. */
+  readonly ceilingDocsPerSec: number;
+  readonly ceilingRunsDocsPerSec: readonly number[];
+  /** The same through evaluateLote (in-memory registry lookups), median docs/s. */
+  readonly evaluateLoteDocsPerSec: number;
+  readonly stages: { readonly unpackFilesPerSec: number; readonly parseDocsPerSec: number; readonly checkDocsPerSec: number };
+  readonly raw: { readonly rsa2048VerifyPerSec: number; readonly yauzlUnzipFilesPerSec: number };
+}
+
+// ------------------------------------------------------------------------------ parent side
+
+export async function runCeiling(lote: LoteZip, signerDer: Buffer, today: string): Promise<CeilingResult> {
+  const dir = tempDir('ceiling');
+  try {
+    writeFileSync(join(dir.path, 'lote.zip'), lote.zip);
+    writeFileSync(join(dir.path, 'signer.cer'), signerDer);
+    writeFileSync(join(dir.path, 'input.json'), JSON.stringify({ today }));
+    const self = fileURLToPath(import.meta.url);
+    const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+    const [command, args] = pinned
+      ? ['taskset', ['-c', '0', process.execPath, self, '--child', dir.path]]
+      : [process.execPath, [self, '--child', dir.path]];
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(command, args as string[], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => (text += chunk));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the ceiling process exited with code ${code}`))));
+    });
+    const last = output.trim().split('\n').at(-1) ?? '';
+    return { ...(JSON.parse(last) as Omit<CeilingResult, 'pinned'>), pinned };
+  } finally {
+    dir.remove();
+  }
+}
+
+// ------------------------------------------------------------------------------ measuring (child)
+
+const WARMUP_RUNS = 3;
+const MEASURED_RUNS = 9;
+const limits = DEFAULT_INTAKE_LIMITS;
+
+async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {
+  const zip = readFileSync(join(dir, 'lote.zip'));
+  const signerDer = readFileSync(join(dir, 'signer.cer'));
+  const { today } = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8')) as { today: string };
+
+  // The registry row the worker would load for the institution's signer.
+  const cert = parseCertificate(signerDer);
+  const signersBySha256 = new Map([
+    [cert.sha256, { id: '1', sha256: cert.sha256, numeroCertificado: cert.number ?? '', curp: cert.curp ?? '', nombre: cert.name ?? '', active: true }],
+  ]);
+  const certificates = new CertificateCache();
+  const context: TituloContext = {
+    today,
+    cveInstitucion: BENCH_CVE_INSTITUCION,
+    signersBySha256,
+    authorityCertificates: new Map(),
+    renapo: null, // METMEC_RENAPO defaults to false, as in the service
+    cadenaEscapeXml: false,
+    certificates,
+    folioState: () => 'free',
+  };
+
+  // The pipeline, exactly as evaluateLote strings it together (minus the registry queries).
+  const pipeline = async (): Promise<number> => {
+    const unpacked = await unpackUpload('lote.zip', zip, limits);
+    if (!unpacked.ok) throw new Error(`unpackUpload failed: ${unpacked.error.explanation}`);
+    for (const entry of unpacked.entries) {
+      const parsed = parseSafeXml(entry.bytes, limits.xml);
+      if (!parsed.ok) throw new Error(`${entry.name}: ${parsed.error.explanation}`);
+      const outcome = checkTitulo(parsed.root, context);
+      if (hasErrors(outcome.checks)) throw new Error(`${entry.name}: ${JSON.stringify(errorsOf(outcome.checks)[0])}`);
+    }
+    return unpacked.entries.length;
+  };
+  const titulos = await pipeline();
+  const ceilingRuns = await timedRuns(pipeline, titulos);
+
+  const viaEvaluateLote = async (): Promise<number> => {
+    const documents = await evaluateLote(
+      { cveInstitucion: BENCH_CVE_INSTITUCION, nombreArchivo: 'lote.zip', archivo: zip, today },
+      {
+        limits,
+        cadenaEscapeXml: false,
+        certificates,
+        signersBySha256,
+        authorityCertificates: new Map(),
+        registeredFolios: async () => new Set<string>(),
+        renapo: null,
+      },
+    );
+    const rejected = documents.filter((d) => d.estatus !== 1);
+    if (rejected.length > 0) throw new Error(`evaluateLote rejected ${rejected.length}: ${rejected[0]?.descripcion}`);
+    return documents.length;
+  };
+  const evaluateRuns = await timedRuns(viaEvaluateLote, titulos);
+
+  // Stages on their own.
+  const unpackRuns = await timedRuns(async () => {
+    const unpacked = await unpackUpload('lote.zip', zip, limits);
+    if (!unpacked.ok) throw new Error('unpack failed');
+    return unpacked.entries.length;
+  }, titulos);
+  const unpacked = await unpackUpload('lote.zip', zip, limits);
+  if (!unpacked.ok) throw new Error('unpack failed');
+  const entries = unpacked.entries;
+  const parseRuns = await timedRuns(async () => {
+    for (const entry of entries) parseSafeXml(entry.bytes, limits.xml);
+    return entries.length;
+  }, titulos);
+  const roots: XmlElement[] = entries.map((e) => {
+    const parsed = parseSafeXml(e.bytes, limits.xml);
+    if (!parsed.ok) throw new Error('parse failed');
+    return parsed.root;
+  });
+  const checkRuns = await timedRuns(async () => {
+    for (const root of roots) checkTitulo(root, context);
+    return roots.length;
+  }, titulos);
+
+  // Raw primitives.
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  const cadena = Buffer.from(`||1.0|FOLIO-0001|${'X'.repeat(360)}||`, 'utf8');
+  const signature = sign('sha256', cadena, privateKey);
+  const rsa2048VerifyPerSec = opsPerSec(() => {
+    if (!verify('sha256', cadena, publicKey, signature)) throw new Error('verify failed');
+  });
+  const yauzlRuns = await timedRuns(() => rawYauzl(zip), titulos);
+
+  return {
+    titulos,
+    zipBytes: zip.length,
+    ceilingDocsPerSec: median(ceilingRuns),
+    ceilingRunsDocsPerSec: ceilingRuns.map(Math.round),
+    evaluateLoteDocsPerSec: median(evaluateRuns),
+    stages: { unpackFilesPerSec: median(unpackRuns), parseDocsPerSec: median(parseRuns), checkDocsPerSec: median(checkRuns) },
+    raw: { rsa2048VerifyPerSec, yauzlUnzipFilesPerSec: median(yauzlRuns) },
+  };
+}
+
+/** Per-run rates (items/s) of `run` after WARMUP_RUNS unmeasured runs. */
+async function timedRuns(run: () => Promise<number>, expected: number): Promise<number[]> {
+  for (let i = 0; i < WARMUP_RUNS; i++) await run();
+  const rates: number[] = [];
+  for (let i = 0; i < MEASURED_RUNS; i++) {
+    const start = performance.now();
+    const n = await run();
+    const seconds = (performance.now() - start) / 1000;
+    if (n !== expected) throw new Error(`a run handled ${n} items, expected ${expected}`);
+    rates.push(n / seconds);
+  }
+  return rates;
+}
+
+/** Median ops/s of a synchronous operation: 300 ms warm-up, then 5 runs of 400 ms. */
+function opsPerSec(op: () => void): number {
+  const runFor = (ms: number): number => {
+    let n = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < ms) {
+      for (let i = 0; i < 100; i++) op();
+      n += 100;
+      now = performance.now();
+    }
+    return n / ((now - start) / 1000);
+  };
+  runFor(300);
+  return median(Array.from({ length: 5 }, () => runFor(400)));
+}
+
+/** yauzl with nothing of ours: fromBuffer, each entry streamed into one Buffer, in order. */
+function rawYauzl(zip: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
+      if (error || !file) return reject(error ?? new Error('no zipfile'));
+      let count = 0;
+      file.on('error', reject);
+      file.on('entry', (entry: yauzl.Entry) =>
+        file.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error('no stream'));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            Buffer.concat(chunks);
+            count++;
+            file.readEntry();
+          });
+        }),
+      );
+      file.on('end', () => resolve(count));
+      file.readEntry();
+    });
+  });
+}
+
+if (process.argv[2] === '--child' && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dir = process.argv[3];
+  if (!dir) throw new Error('usage: met-ceiling.js --child <dir>');
+  measure(dir).then(
+    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (error: unknown) => {
+      process.stderr.write(`met-ceiling: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: the MET throughput and memory figures from one run on one machine.
+ *
+ *   (a) ceiling   unzip + parse + cadena + verify, one core, in-process (bench/met-ceiling.ts)
+ *   (b) e2e       a 1,000-título lote over SOAP, carga → descarga (bench/met-e2e.ts)
+ *   (c) RSS       peak RSS of the service for one ~50 MB zip (bench/met-rss.ts)
+ *
+ * PGlite by default; DATABASE_URL=postgres://… runs (b) and (c) on a throwaway database created on
+ * that server. Prints every figure with the targets (PASS/MISS, never a non-zero exit for a MISS)
+ * and merges `{ met: {...} }` into bench/results.json. See bench/README.md.
+ *
+ * Knobs (environment): BENCH_REPS (5), BENCH_POLL_MS (2), BENCH_RSS_MB (50), BENCH_ONLY
+ * (comma list of ceiling,e2e,rss), BENCH_CPU_PROF_DIR (a --cpu-prof profile of the service process).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { repoPath } from '../src/repo-path.js';
+import { benchToday, folios, loteZip, mintSigner, round, runTag } from './fixtures.js';
+import { runCeiling, type CeilingResult } from './met-ceiling.js';
+import { runE2e, type E2eResult } from './met-e2e.js';
+import { runRss, type RssResult } from './met-rss.js';
+
+const TARGETS = { ratio: 0.5, lote1000Seconds: 1, peakRssMb: 300 } as const;
+const RESULTS_FILE = repoPath('bench', 'results.json');
+
+function numberEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, found ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const log = (line: string): void => console.log(line);
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const serverUrl = process.env['DATABASE_URL'] || undefined;
+  const repetitions = Math.max(1, Math.round(numberEnv('BENCH_REPS', 5)));
+  const pollMs = numberEnv('BENCH_POLL_MS', 2);
+  const rssTargetBytes = numberEnv('BENCH_RSS_MB', 50) * 1e6;
+  const only = new Set((process.env['BENCH_ONLY'] ?? 'ceiling,e2e,rss').split(',').map((s) => s.trim()));
+  const profDir = process.env['BENCH_CPU_PROF_DIR'];
+  const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const started = performance.now();
+
+  const cpu = cpus();
+  log(`metmec MET benchmark — node ${process.version}, ${cpu.length} CPU(s) ${cpu[0]?.model ?? ''}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+  log(`database for (b) and (c): ${serverUrl ? `PostgreSQL (throwaway database on ${redact(serverUrl)})` : 'PGlite (in-memory, inside the service process)'}`);
+
+  // Fixtures, outside every timed section.
+  const today = benchToday();
+  const signer = mintSigner();
+  const lote1000 = await loteZip(signer, today, folios(`C${runTag()}`, 1000));
+  const bytesPerTitulo = lote1000.zip.length / 1000;
+  log(`fixture: 1,000 títulos, zip ${(lote1000.zip.length / 1e6).toFixed(2)} MB (${(lote1000.xmlBytes / 1e6).toFixed(2)} MB of XML), one signer`);
+
+  let ceiling: CeilingResult | undefined;
+  if (only.has('ceiling')) {
+    log('\n(a) ceiling: unpackUpload + parseSafeXml + checkTitulo, one core, certificate cached');
+    ceiling = await runCeiling(lote1000, signer.cerDer, today);
+    log(`  ${ceiling.pinned ? 'pinned to CPU 0 (taskset -c 0)' : 'NOT pinned (taskset unavailable): zlib may use a second core'}`);
+    log(`  raw primitives: RSA-2048 verify (node:crypto) ${fmt(ceiling.raw.rsa2048VerifyPerSec)}/s; raw yauzl unzip ${fmt(ceiling.raw.yauzlUnzipFilesPerSec)} files/s`);
+    log(`  stages alone:   unpackUpload ${fmt(ceiling.stages.unpackFilesPerSec)} files/s; parseSafeXml ${fmt(ceiling.stages.parseDocsPerSec)} docs/s; checkTitulo ${fmt(ceiling.stages.checkDocsPerSec)} docs/s`);
+    log(`  ceiling:        ${fmt(ceiling.ceilingDocsPerSec)} docs/s (median of ${ceiling.ceilingRunsDocsPerSec.length}: ${ceiling.ceilingRunsDocsPerSec.join(', ')})`);
+    log(`                  = ${pct(ceiling.ceilingDocsPerSec / ceiling.raw.rsa2048VerifyPerSec)} of raw RSA verify, ${pct(ceiling.ceilingDocsPerSec / ceiling.raw.yauzlUnzipFilesPerSec)} of raw yauzl unzip`);
+    log(`  via evaluateLote (in-memory registry): ${fmt(ceiling.evaluateLoteDocsPerSec)} docs/s`);
+  }
+
+  let e2e: E2eResult | undefined;
+  if (only.has('e2e')) {
+    log(`\n(b) end to end: 1,000-título lote over SOAP, carga → descarga, ${repetitions} repetitions, consulta every ${pollMs} ms`);
+    e2e = await runE2e({ signer, today, serverUrl, titulos: 1000, repetitions, pollMs, execArgv, log });
+    log(`  e2e: ${fmt(e2e.docsPerSec)} docs/s; lote1000Seconds ${e2e.lote1000Seconds.toFixed(3)} s (median) on ${e2e.database}; every result row checked: ESTATUS 1`);
+  }
+
+  let rss: RssResult | undefined;
+  if (only.has('rss')) {
+    log(`\n(c) peak RSS of the service process for one ~${round(rssTargetBytes / 1e6)} MB zip`);
+    rss = await runRss({ signer, today, serverUrl, targetZipBytes: rssTargetBytes, bytesPerTitulo, execArgv, log });
+    log(
+      `  ${rss.titulos} títulos, zip ${(rss.zipBytes / 1e6).toFixed(1)} MB: carga answered ${rss.seconds.carga} s, processed seen ${rss.seconds.processed} s, descarga ${rss.seconds.descarga} s; every row ESTATUS 1`,
+    );
+    log(
+      `  peak RSS (maxRSS) ${rss.peakRssMb} MB on ${rss.database}; at start-up: RSS ${rss.startupRssMb} MB, maxRSS ${rss.startupMaxRssMb} MB; sampled peak during the lote ${rss.sampledPeakRssMb} MB`,
+    );
+    if (rss.database === 'pglite') log('  note: PGlite runs inside the service process, so its memory (and its start-up peak) is part of these figures');
+  }
+
+  const ratio = ceiling && e2e ? e2e.docsPerSec / ceiling.ceilingDocsPerSec : undefined;
+  log('\nsummary');
+  if (ceiling) log(`  (a) ceiling           ${fmt(ceiling.ceilingDocsPerSec)} docs/s (one core)`);
+  if (e2e) log(`  (b) end to end        ${fmt(e2e.docsPerSec)} docs/s (${e2e.database})`);
+  if (ratio !== undefined) log(`  ratio b/a             ${ratio.toFixed(2)}   target ≥ ${TARGETS.ratio}  ${ratio >= TARGETS.ratio ? 'PASS' : 'MISS'}`);
+  if (e2e) log(`  lote1000Seconds       ${e2e.lote1000Seconds.toFixed(3)} s target ≤ ${TARGETS.lote1000Seconds} s  ${e2e.lote1000Seconds <= TARGETS.lote1000Seconds ? 'PASS' : 'MISS'}`);
+  if (rss) log(`  peak RSS, 50 MB zip   ${rss.peakRssMb} MB target ≤ ${TARGETS.peakRssMb} MB  ${rss.peakRssMb <= TARGETS.peakRssMb ? 'PASS' : 'MISS'}`);
+  log(`  (targets are for 2 cores; this machine has ${cpu.length})`);
+
+  writeResults({
+    ceilingDocsPerSec: ceiling ? Math.round(ceiling.ceilingDocsPerSec) : null,
+    e2eDocsPerSec: e2e ? Math.round(e2e.docsPerSec) : null,
+    ratio: ratio === undefined ? null : round(ratio, 3),
+    lote1000Seconds: e2e ? e2e.lote1000Seconds : null,
+    peakRssMb50MbZip: rss ? rss.peakRssMb : null,
+    database: e2e?.database ?? rss?.database ?? (serverUrl ? 'postgres' : 'pglite'),
+  });
+  log(`\nwrote ${RESULTS_FILE} (key "met") in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function writeResults(met: Record<string, unknown>): void {
+  let existing: Record<string, unknown> = {};
+  if (existsSync(RESULTS_FILE)) {
+    const parsed: unknown = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) existing = parsed as Record<string, unknown>;
+  }
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...existing, met }, null, 2)}\n`);
+}
+
+function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return `${parsed.host}`;
+  } catch {
+    return '(unparsable url)';
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`\nbenchmark FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
