@@ -31,7 +31,7 @@ t.test('the README check-code table is the catalog, row for row', async (t) => {
   );
   for (const [code, scope, title] of rows) {
     const info = CHECK_CODES[code as keyof typeof CHECK_CODES];
-    t.same({ scope, title }, { scope: info?.scope, title: info?.title }, code);
+    t.same({ scope, title }, { scope: info?.scope, title: info?.title }, String(code));
   }
 });
 
@@ -43,6 +43,6 @@ t.test('the README configuration table is src/config.ts', async (t) => {
   );
   for (const [name, defaultValue, description] of rows) {
     const spec = CONFIG_VARIABLES[name ?? ''];
-    t.same({ defaultValue, description }, { defaultValue: spec?.default, description: spec?.description }, name);
+    t.same({ defaultValue, description }, { defaultValue: spec?.default, description: spec?.description }, String(name));
   }
 });

@@ -10,6 +10,7 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import type { XmlAttribute, XmlElement } from '../../src/intake/xml-tree.js';
+import { writeXml } from '../../src/intake/xml-writer.js';
 import { CertificateCache } from '../../src/domain/efirma/certificate-cache.js';
 import type { EfirmaCertificate } from '../../src/domain/efirma/certificate.js';
 import type { FolioState, RegisteredSigner, RenapoRecord, TituloContext } from '../../src/domain/titulos/check-titulo.js';
@@ -341,26 +342,9 @@ export function buildTitulo(opts: BuildOptions): BuiltTitulo {
 
 // ---------------------------------------------------------------- XML text
 
-const escapeAttribute = (s: string): string =>
-  s
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll('\t', '&#9;')
-    .replaceAll('\n', '&#10;')
-    .replaceAll('\r', '&#13;');
-
-function serialize(el: XmlElement, indent: string): string {
-  const attrs = el.attributes.map((a) => ` ${a.name}="${escapeAttribute(a.value)}"`).join('');
-  if (el.children.length === 0) return `${indent}<${el.name}${attrs}/>`;
-  const inner = el.children.map((c) => serialize(c, `${indent}  `)).join('\n');
-  return `${indent}<${el.name}${attrs}>\n${inner}\n${indent}</${el.name}>`;
-}
-
 /** The tree as a UTF-8 XML document (namespaces as declared in the tree's attributes). */
 export function tituloXml(root: XmlElement): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${serialize(root, '')}\n`;
+  return writeXml(root);
 }
 
 // ---------------------------------------------------------------- context

@@ -1,9 +1,10 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { certificateNumberFromSerialHex } from './certificate-number.js';
-import { parseDistinguishedName, readSatSubject, type DistinguishedName } from './subject.js';
+import { parseDistinguishedName, readSatSubject, type DistinguishedName, type SatSubject } from './subject.js';
 
 /** A SAT certificate read with node:crypto (never node-forge on the request path). */
-export interface EfirmaCertificate {
+// Subject fields (RFC, CURP, name, OU, e-mail) come from SatSubject.
+export interface EfirmaCertificate extends SatSubject {
   /** The certificate's DER (normalised from PEM when PEM was given). */
   readonly der: Buffer;
   /** SHA-256 of the DER, lowercase hex: the identity used to match registered signers. */
@@ -12,17 +13,6 @@ export interface EfirmaCertificate {
   readonly serialHex: string;
   /** The 20-digit número de certificado (serial bytes read as ASCII), or null when the serial is not that shape. */
   readonly number: string | null;
-  /** RFC: first token of x500UniqueIdentifier (2.5.4.45); for personas morales, the entity's RFC. */
-  readonly rfc: string | null;
-  /** Persona moral only: the legal representative's RFC (right side of `"ENTITY / REPRESENTATIVE"`). */
-  readonly representativeRfc: string | null;
-  /** CURP: last ' / '-separated part of serialNumber (2.5.4.5), trimmed; null when empty. */
-  readonly curp: string | null;
-  /** Legal name: subject `name` (2.5.4.41), falling back to CN. */
-  readonly name: string | null;
-  /** Subject OU; SAT puts one on CSDs only. */
-  readonly organizationalUnit: string | null;
-  readonly email: string | null;
   /** FIEL: no OU and an EKU with clientAuth or emailProtection. CSD: has an OU. CA certificates are OTHER. */
   readonly kind: 'FIEL' | 'CSD' | 'OTHER';
   /** Persona física: 13-character RFC (4 letters); moral: 12 characters (3 letters). */

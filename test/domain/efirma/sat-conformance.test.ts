@@ -4,13 +4,13 @@
  */
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { repoRoot } from '../../../src/repo-path.js';
+import { join } from 'node:path';
+import { sharedReference } from '../../support/shared-reference.js';
 import { parseCertificate } from '../../../src/domain/efirma/certificate.js';
 import { openPrivateKey, privateKeyMatchesCertificate } from '../../../src/domain/efirma/private-key.js';
 import { signCadena, verifySello } from '../../../src/domain/efirma/sello.js';
 
-const folder = resolve(repoRoot(), '..', 'shared', 'reference', 'sat-test-certificates');
+const folder = sharedReference('sat-test-certificates');
 
 interface Expected {
   file: string;
