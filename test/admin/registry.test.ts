@@ -2,7 +2,9 @@ import t from 'tap';
 import { adminHeaders, basicAuth, buildTestApp } from '../support/app.js';
 import { seedInstitution, tituloFor } from '../support/met-scenario.js';
 import { mintEfirma } from '../support/pki.js';
-import { DEFAULT_PROFESIONISTA } from '../support/titulo-fixture.js';
+import { mexicoCityDate } from '../../src/domain/dates.js';
+import type { XmlElement } from '../../src/intake/xml-tree.js';
+import { buildTitulo, DEFAULT_PROFESIONISTA, setAttribute, tituloXml } from '../support/titulo-fixture.js';
 
 t.test('the admin API needs the bearer token', async (t) => {
   const { app, close } = await buildTestApp();
@@ -143,4 +145,51 @@ t.test('a seed document is applied whole or not at all', async (t) => {
   t.same(applied.json(), { institutions: 1, users: 1, signers: 1, authorityCertificates: 0, renapo: 0 });
   const login = await app.inject({ method: 'GET', url: '/api/v1/met/lotes/1', headers: basicAuth('usuariomet.qa140349', 'semilla-qa-1') });
   t.equal(login.statusCode, 404, 'the seeded user logs in (and has no lote 1)');
+});
+
+t.test('an Autenticacion node is verified once its authority certificate is trusted', async (t) => {
+  const testApp = await buildTestApp();
+  t.teardown(testApp.close);
+  const { app } = testApp;
+  const inst = await seedInstitution(testApp);
+  const authority = mintEfirma({ name: 'AUTORIDAD EDUCATIVA ESTATAL DE PRUEBAS' });
+  const today = mexicoCityDate(testApp.clock.now());
+  const titulo = (folio: string) =>
+    buildTitulo({
+      today,
+      signers: [inst.signer],
+      authority,
+      edit: (v) => {
+        v.root['folioControl'] = folio;
+      },
+    }).root;
+  const headers = { ...basicAuth(inst.usuario, inst.password), 'content-type': 'application/xml' };
+  const upload = async (root: XmlElement) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/met/lotes?wait=true', headers, payload: tituloXml(root) })).json().documents[0];
+  const autSello = (doc: { checks: Array<{ code: string; status: string }> }) => doc.checks.find((c) => c.code === 'AUT-SELLO')?.status;
+
+  const untrusted = await upload(titulo('AUT-1'));
+  t.equal(untrusted.estatus, 1, 'an unknown authority does not block registration');
+  t.equal(autSello(untrusted), 'skipped', '…but is recorded as unchecked');
+
+  const trust = await app.inject({ method: 'POST', url: '/api/v1/admin/authority-certificates', headers: { ...adminHeaders(), 'content-type': 'application/pkix-cert' }, payload: authority.cerDer });
+  t.equal(trust.statusCode, 201);
+  t.same(trust.json(), { numeroCertificado: authority.number });
+
+  const verified = await upload(titulo('AUT-2'));
+  t.equal(autSello(verified), 'ok');
+  const tampered = setAttribute(titulo('AUT-3'), 'Autenticacion', 'fechaAutenticacion', '2024-01-03T10:30:00');
+  const refused = await upload(tampered);
+  t.equal(autSello(refused), 'error');
+  t.equal(refused.estatus, 2);
+});
+
+t.test('the OpenAPI document describes the REST API', async (t) => {
+  const { app, close } = await buildTestApp();
+  t.teardown(close);
+  const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(docs.statusCode, 200);
+  const paths = Object.keys(docs.json().paths);
+  for (const path of ['/api/v1/met/lotes', '/api/v1/met/lotes/{numeroLote}', '/api/v1/admin/seed', '/api/v1/admin/lotes']) t.ok(paths.includes(path), path);
+  t.notOk(paths.some((p) => p.startsWith('/met-ws')), 'the SOAP service is described by its WSDL, not here');
 });
