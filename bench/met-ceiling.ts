@@ -75,7 +75,7 @@ export async function runCeiling(lote: LoteZip, signerDer: Buffer, today: string
 // ------------------------------------------------------------------------------ measuring (child)
 
 const WARMUP_RUNS = 3;
-const MEASURED_RUNS = 9;
+const MEASURED_RUNS = 15;
 const limits = DEFAULT_INTAKE_LIMITS;
 
 async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {

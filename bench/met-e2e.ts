@@ -44,6 +44,22 @@ export interface E2eRun {
   readonly workerMs: number | null;
 }
 
+/** Median duration of each phase of a lote, ms (see phasesOf). */
+export interface E2ePhases {
+  /** carga: client envelope + transfer + server decode, login, lote committed, answer back. */
+  readonly upload: number;
+  /** From the carga answer to the worker starting on the lote (wake-up, claim, reading the upload). */
+  readonly claim: number;
+  /** Registry lookups, unzip, parse, every check (the worker, before its transaction's writes). */
+  readonly evaluate: number;
+  /** Writing documento and titulo rows, marking the lote processed, commit. */
+  readonly store: number;
+  /** From the commit to the client's consulta seeing estatusLote 1 (polling latency). */
+  readonly detect: number;
+  /** descarga: rows read, .xls and zip built, base64 answer parsed by the client. */
+  readonly descarga: number;
+}
+
 export interface E2eResult {
   readonly database: DatabaseKind;
   readonly titulos: number;
@@ -51,6 +67,7 @@ export interface E2eResult {
   readonly runs: readonly E2eRun[];
   readonly lote1000Seconds: number;
   readonly docsPerSec: number;
+  readonly phasesMs: E2ePhases;
 }
 
 const RESULT_HEADER = ['ARCHIVO', 'ESTATUS', 'DESCRIPCION', 'FOLIO CONTROL'];
@@ -84,7 +101,17 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
         );
       }
       const seconds = median(runs.map((r) => r.seconds));
+      const phases = runs.map(phasesOf);
+      const phase = (key: keyof E2ePhases): number => round(median(phases.map((p) => p[key])), 1);
       return {
+        phasesMs: {
+          upload: phase('upload'),
+          claim: phase('claim'),
+          evaluate: phase('evaluate'),
+          store: phase('store'),
+          detect: phase('detect'),
+          descarga: phase('descarga'),
+        },
         database: service.database,
         titulos: options.titulos,
         zipBytes: lotes[0]?.zip.length ?? 0,
@@ -132,6 +159,25 @@ async function oneLote(
     startedMs: since(times.startedAt),
     evaluatedMs: since(times.processedAt),
     workerMs: times.workerMs,
+  };
+}
+
+/**
+ * One run cut into phases, from the client's marks and the lote row's timestamps (one machine, one
+ * clock). started_at is taken as the worker starts processing; processed_at just before its writes;
+ * the worker's own duration (from its log) gives the end of the commit.
+ */
+function phasesOf(run: E2eRun): E2ePhases {
+  const started = run.startedMs ?? run.cargaAnsweredMs;
+  const evaluated = run.evaluatedMs ?? started;
+  const committed = run.workerMs === null ? evaluated : started + run.workerMs;
+  return {
+    upload: run.cargaAnsweredMs,
+    claim: started - run.cargaAnsweredMs,
+    evaluate: evaluated - started,
+    store: committed - evaluated,
+    detect: run.processedSeenMs - committed,
+    descarga: run.descargaAnsweredMs - run.processedSeenMs,
   };
 }
 

@@ -14,6 +14,7 @@
  * IPC (process.send): → { type: 'ready', url, database, rssMb, maxRssMb }; requests carry an id and
  * get `{ id, ... }` back: 'lote' (timestamps of one lote), 'memory' (RSS now / peak), 'stop'.
  */
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -32,6 +33,15 @@ type Request = { id: number; type: 'lote'; numeroLote: number } | { id: number; 
 
 const MB = 1024 * 1024;
 const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+/** The kernel's high-water mark of this process's own address space (Linux), as a cross-check. */
+function vmHwmMb(): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
 function send(message: object): void {
   process.send?.(message);
@@ -49,6 +59,9 @@ async function main(): Promise<void> {
     sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
   }, 10);
   sampler.unref();
+
+  // The parent going away (or stop()) closes the channel: never outlive it.
+  process.once('disconnect', () => setTimeout(() => process.exit(0), 2_000).unref());
 
   const processedMs = new Map<number, number>();
   const sink = new Writable({
@@ -102,9 +115,12 @@ async function main(): Promise<void> {
         }
         case 'memory': {
           const memory = process.memoryUsage();
+          const cpu = process.cpuUsage();
           send({
             id: message.id,
+            cpuMs: (cpu.user + cpu.system) / 1000,
             maxRssMb: maxRssMb(),
+            vmHwmMb: vmHwmMb(),
             rssMb: memory.rss / MB,
             sampledPeakRssMb: sampledPeak / MB,
             heapUsedMb: memory.heapUsed / MB,

@@ -9,7 +9,7 @@
  * that server. Prints every figure with the targets (PASS/MISS, never a non-zero exit for a MISS)
  * and merges `{ met: {...} }` into bench/results.json. See bench/README.md.
  *
- * Knobs (environment): BENCH_REPS (5), BENCH_POLL_MS (2), BENCH_RSS_MB (50), BENCH_ONLY
+ * Knobs (environment): BENCH_REPS (7), BENCH_POLL_MS (10), BENCH_RSS_MB (50), BENCH_ONLY
  * (comma list of ceiling,e2e,rss), BENCH_CPU_PROF_DIR (a --cpu-prof profile of the service process).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,8 +36,8 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const serverUrl = process.env['DATABASE_URL'] || undefined;
-  const repetitions = Math.max(1, Math.round(numberEnv('BENCH_REPS', 5)));
-  const pollMs = numberEnv('BENCH_POLL_MS', 2);
+  const repetitions = Math.max(1, Math.round(numberEnv('BENCH_REPS', 7)));
+  const pollMs = numberEnv('BENCH_POLL_MS', 10);
   const rssTargetBytes = numberEnv('BENCH_RSS_MB', 50) * 1e6;
   const only = new Set((process.env['BENCH_ONLY'] ?? 'ceiling,e2e,rss').split(',').map((s) => s.trim()));
   const profDir = process.env['BENCH_CPU_PROF_DIR'];
@@ -72,6 +72,11 @@ async function main(): Promise<void> {
     log(`\n(b) end to end: 1,000-título lote over SOAP, carga → descarga, ${repetitions} repetitions, consulta every ${pollMs} ms`);
     e2e = await runE2e({ signer, today, serverUrl, titulos: 1000, repetitions, pollMs, execArgv, log });
     log(`  e2e: ${fmt(e2e.docsPerSec)} docs/s; lote1000Seconds ${e2e.lote1000Seconds.toFixed(3)} s (median) on ${e2e.database}; every result row checked: ESTATUS 1`);
+    const p = e2e.phasesMs;
+    log(
+      `  where the time goes (median ms): upload ${p.upload}, claim ${p.claim}, evaluate ${p.evaluate}, store ${p.store}, ` +
+        `detect ${p.detect}, descarga ${p.descarga}`,
+    );
   }
 
   let rss: RssResult | undefined;
@@ -82,8 +87,10 @@ async function main(): Promise<void> {
       `  ${rss.titulos} títulos, zip ${(rss.zipBytes / 1e6).toFixed(1)} MB: carga answered ${rss.seconds.carga} s, processed seen ${rss.seconds.processed} s, descarga ${rss.seconds.descarga} s; every row ESTATUS 1`,
     );
     log(
-      `  peak RSS (maxRSS) ${rss.peakRssMb} MB on ${rss.database}; at start-up: RSS ${rss.startupRssMb} MB, maxRSS ${rss.startupMaxRssMb} MB; sampled peak during the lote ${rss.sampledPeakRssMb} MB`,
+      `  peak RSS (maxRSS) ${rss.peakRssMb} MB on ${rss.database} (VmHWM ${rss.after.vmHwmMb === null ? '?' : round(rss.after.vmHwmMb, 1)} MB); ` +
+        `at start-up: RSS ${rss.startupRssMb} MB, maxRSS ${rss.startupMaxRssMb} MB; sampled peak during the lote ${rss.sampledPeakRssMb} MB`,
     );
+    log(`  at the end: RSS ${round(rss.after.rssMb)} MB, JS heap used ${round(rss.after.heapUsedMb)} MB, external ${round(rss.after.externalMb)} MB`);
     if (rss.database === 'pglite') log('  note: PGlite runs inside the service process, so its memory (and its start-up peak) is part of these figures');
   }
 

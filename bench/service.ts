@@ -3,7 +3,7 @@
  * PostgreSQL server), the forked service (bench/met-service-child.ts), a node-soap client built from
  * the WSDL it serves, and the SOAP calls the benchmarks make.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -68,7 +68,11 @@ export interface LoteTimes {
 }
 
 export interface ServiceMemory {
+  /** CPU time (user + system) the service process has used so far. */
+  readonly cpuMs: number;
   readonly maxRssMb: number;
+  /** /proc/self/status VmHWM (null off Linux). */
+  readonly vmHwmMb: number | null;
   readonly rssMb: number;
   readonly sampledPeakRssMb: number;
   readonly heapUsedMb: number;
@@ -107,7 +111,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       signerDerBase64: options.signer.cerDer.toString('base64'),
     }),
   };
-  const child = fork(CHILD, [], { env, execArgv: [...(options.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Started through /bin/sh, which forks node rather than exec'ing it: on Linux a process's maxRSS
+  // starts at the RSS of the process it was forked from, so forking the service straight from this
+  // process (holding the fixtures, ~0.5 GB for the 50 MB zip) would hand it our high-water mark. The
+  // IPC channel (fd 3, NODE_CHANNEL_FD) passes through sh to node unchanged.
+  const child = spawn('/bin/sh', ['-c', '"$0" "$@"; exit $?', process.execPath, ...(options.execArgv ?? []), CHILD], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its own process group, so a stuck service can be killed with its shell (killChild).
+    detached: true,
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const ready = await new Promise<{ url: string; database: DatabaseKind; rssMb: number; maxRssMb: number }>((resolve, reject) => {
@@ -160,7 +173,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 }
 
 function killChild(child: ChildProcess): void {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (child.exitCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // the group this benchmark started: sh and its node
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
 
 // ------------------------------------------------------------------------------ SOAP client

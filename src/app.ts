@@ -55,6 +55,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: store.db,
     pollMs: config.worker.pollMs,
     leaseSeconds: config.worker.leaseSeconds,
+    maxAttempts: config.worker.maxAttempts,
+    clock,
     log: app.log,
     process: (lote, owner) =>
       processLote(lote, owner, {

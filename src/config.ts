@@ -19,6 +19,7 @@ export interface Config {
     readonly enabled: boolean;
     readonly pollMs: number;
     readonly leaseSeconds: number;
+    readonly maxAttempts: number;
     readonly processingDelayMs: number;
   };
   readonly limits: IntakeLimits;
@@ -51,9 +52,10 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   METMEC_WORKER: { description: 'Run the lote worker in this process (several processes may share one PostgreSQL)', default: 'true' },
   METMEC_WORKER_POLL_MS: { description: 'How often the worker looks for lotes queued by other processes', default: '250' },
   METMEC_LEASE_SECONDS: { description: 'Lease on a claimed lote; an expired lease is re-claimed (crash recovery)', default: '60' },
+  METMEC_MAX_ATTEMPTS: { description: 'Processing attempts before a failing lote is finished with one PKG-INTERNAL row', default: '3' },
   METMEC_PROCESSING_DELAY_MS: { description: 'Minimum time a lote stays "not finished" (to exercise client polling)', default: '0' },
   METMEC_MAX_UPLOAD_BYTES: { description: 'Cap on an uploaded file (zip or XML), decoded', default: String(DEFAULT_INTAKE_LIMITS.maxUploadBytes) },
-  METMEC_MAX_ZIP_ENTRIES: { description: 'Cap on the number of entries in a zip', default: String(DEFAULT_INTAKE_LIMITS.maxEntries) },
+  METMEC_MAX_ZIP_ENTRIES: { description: 'Cap on the number of entries in a zip (at most 65,534: one .xls sheet of results)', default: String(DEFAULT_INTAKE_LIMITS.maxEntries) },
   METMEC_MAX_ENTRY_BYTES: { description: 'Cap on one inflated zip entry (and on a single XML)', default: String(DEFAULT_INTAKE_LIMITS.maxEntryBytes) },
   METMEC_MAX_TOTAL_BYTES: { description: 'Cap on all inflated bytes of one zip', default: String(DEFAULT_INTAKE_LIMITS.maxTotalBytes) },
   METMEC_MAX_COMPRESSION_RATIO: { description: 'Cap on inflated/compressed size of a zip entry', default: String(DEFAULT_INTAKE_LIMITS.maxCompressionRatio) },
@@ -77,12 +79,13 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: read.boolean('METMEC_WORKER'),
       pollMs: read.integer('METMEC_WORKER_POLL_MS', 10, 60_000),
       leaseSeconds: read.integer('METMEC_LEASE_SECONDS', 1, 86_400),
+      maxAttempts: read.integer('METMEC_MAX_ATTEMPTS', 1, 100),
       processingDelayMs: read.integer('METMEC_PROCESSING_DELAY_MS', 0, 3_600_000),
     },
     limits: {
       ...DEFAULT_INTAKE_LIMITS,
       maxUploadBytes,
-      maxEntries: read.integer('METMEC_MAX_ZIP_ENTRIES', 1),
+      maxEntries: read.integer('METMEC_MAX_ZIP_ENTRIES', 1, 65_534),
       maxEntryBytes: read.integer('METMEC_MAX_ENTRY_BYTES', 1),
       maxTotalBytes: read.integer('METMEC_MAX_TOTAL_BYTES', 1),
       maxCompressionRatio: read.integer('METMEC_MAX_COMPRESSION_RATIO', 1),

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { demoSeed } from './registry/demo.js';
@@ -8,22 +10,29 @@ import { migrate } from './store/migrate.js';
 /** config → database (migrated) → demo seed → app → listen; closes everything on SIGINT/SIGTERM. */
 export async function startServer(config: Config) {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     await migrate(store.db);
-    const app = await buildApp({ config, store });
+    app = await buildApp({ config, store });
     if (config.seedDemo) await app.services.registry.applySeed(demoSeed());
     if (config.adminTokenIsDefault) {
       app.log.warn('METMEC_ADMIN_TOKEN is the development default; set your own before exposing this service');
     }
     await app.listen({ port: config.port, host: config.host });
     app.log.info({ database: store.kind, location: store.location }, 'metmec ready');
+    const running = app;
     const close = async () => {
-      await app.close();
+      await running.close();
       await store.close();
     };
-    return { app, close };
+    return { app: running, close };
   } catch (error) {
-    await store.close();
+    // listen() can fail after the app is ready (its worker started): stop it before the store goes.
+    try {
+      await app?.close();
+    } finally {
+      await store.close();
+    }
     throw error;
   }
 }
@@ -65,6 +74,17 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+/** True when this module is the process's entry point (also when started through a symlink). */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   await main();
 }

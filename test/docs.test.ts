@@ -9,7 +9,7 @@ const readme = readFileSync(repoPath('README.md'), 'utf8');
 /** The rows of the markdown table between `<!-- name:start -->` and `<!-- name:end -->`. */
 function tableRows(name: string): string[][] {
   const match = new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme);
-  if (!match?.[1]) throw new Error(`README has no ${name} table`);
+  if (!match?.[1]) throw new Error(`README has no ${name} table (regenerate with npm run docs:tables)`);
   return match[1]
     .split('\n')
     .filter((line) => line.startsWith('|'))
@@ -27,7 +27,7 @@ t.test('the README check-code table is the catalog, row for row', async (t) => {
   t.same(
     rows.map(([code]) => code),
     Object.keys(CHECK_CODES),
-    'same codes, same order',
+    'same codes, same order (npm run docs:tables regenerates the table)',
   );
   for (const [code, scope, title] of rows) {
     const info = CHECK_CODES[code as keyof typeof CHECK_CODES];

@@ -76,7 +76,7 @@ export class LoteWorker {
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (lote.attempts > maxAttempts) {
       // Every earlier attempt ended without a result: its worker died (maybe because of this lote).
-      await this.giveUp(lote, undefined);
+      await this.giveUp(lote, lote.attempts - 1, undefined);
       return true;
     }
     const started = performance.now();
@@ -88,7 +88,7 @@ export class LoteWorker {
       );
     } catch (error) {
       if (lote.attempts >= maxAttempts) {
-        await this.giveUp(lote, error);
+        await this.giveUp(lote, lote.attempts, error);
       } else {
         // The lease stays; the lote is re-claimed when it expires, so a crash-like failure is retried.
         this.options.log.error(
@@ -101,14 +101,14 @@ export class LoteWorker {
   }
 
   /** Finishes the lote with one package-level row saying it could not be processed. */
-  private async giveUp(lote: LoteRow, error: unknown): Promise<void> {
+  private async giveUp(lote: LoteRow, attempts: number, error: unknown): Promise<void> {
     const clock = this.options.clock ?? systemClock;
     const check = {
       code: 'PKG-INTERNAL' satisfies CheckCode,
       status: 'error',
-      explanation: `The lote could not be processed after ${lote.attempts} attempts (an internal error, logged by the service); upload it again.`,
+      explanation: `The lote could not be processed in ${attempts} attempts (an internal error, logged by the service); upload it again.`,
       sepMessage: LOTE_INTERNAL_ERROR,
-      detail: { attempts: lote.attempts },
+      detail: { attempts },
     } satisfies StoredCheck;
     const now = clock.now();
     const finished = await markLoteFailed(this.options.db, {
@@ -127,9 +127,9 @@ export class LoteWorker {
         xml: null,
       },
     });
-    const context = { err: error, numeroLote: lote.numero_lote, attempts: lote.attempts };
+    const context = { err: error, numeroLote: lote.numero_lote, attempts };
     if (finished) this.options.log.error(context, 'lote given up after repeated failures; answered with an internal-error row');
-    else this.options.log.warn(context, 'lote processing failed and its lease was lost; another worker has it');
+    else this.options.log.warn(context, 'could not give the lote up: its lease was lost (another worker has it)');
   }
 
   private async run(): Promise<void> {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class DataDirLockedError extends Error {
@@ -8,20 +8,32 @@ export class DataDirLockedError extends Error {
 /**
  * PGlite has no cross-process lock and two processes on one data directory corrupt it
  * (electric-sql/pglite #1106), so we take our own: a lock file created with O_EXCL holding our PID.
- * A lock left by a process that no longer exists is taken over.
+ * A lock left by a process that no longer exists is taken over. Locks this process holds are also
+ * remembered in memory: a lock file with our own PID is ours only if we took it (otherwise it is a
+ * stale file of an earlier process that had the same PID, e.g. PID 1 in a container), and opening one
+ * directory twice in one process is refused like any other second opener.
  */
 export function lockDataDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const lockPath = join(dir, 'metmec.lock');
+  // The real path: one directory reached through two names (a symlink, ../) is still one directory.
+  const lockPath = join(realpathSync(dir), 'metmec.lock');
+  if (heldByThisProcess.has(lockPath)) {
+    throw new DataDirLockedError(
+      `The embedded database in ${dir} is already open in this process (pid ${process.pid}). ` +
+        `Close it first, or point METMEC_DATA_DIR at another directory.`,
+    );
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldByThisProcess.add(lockPath);
       let released = false;
       return () => {
         if (released) return;
         released = true;
+        heldByThisProcess.delete(lockPath);
         rmSync(lockPath, { force: true });
       };
     } catch (error) {
@@ -38,6 +50,9 @@ export function lockDataDir(dir: string): () => void {
   }
   throw new DataDirLockedError(`Could not lock the embedded database directory ${dir}`);
 }
+
+/** Lock files (absolute paths) this process holds. */
+const heldByThisProcess = new Set<string>();
 
 function processExists(pid: number): boolean {
   try {

@@ -64,7 +64,11 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
     const registered = documents.filter((d) => d.estatus === 1);
     const processedAt = deps.clock.now();
 
-    await insertDocumentos(trx, documents.map((d) => toRow(lote.id, d)));
+    // Rows (each with its checks as JSON text) are built a batch at a time, not all at once: for a
+    // 20,000-file lote the JSON alone is over 100 MB.
+    for (let i = 0; i < documents.length; i += ROWS_PER_INSERT) {
+      await insertDocumentos(trx, documents.slice(i, i + ROWS_PER_INSERT).map((d) => toRow(lote.id, d)));
+    }
     await insertTitulos(
       trx,
       registered.map((d) => ({
@@ -93,6 +97,8 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
     return { registered: registered.length, rejected: documents.length - registered.length };
   });
 }
+
+const ROWS_PER_INSERT = 500;
 
 function toRow(loteId: number, d: EvaluatedDocument): NewDocumento {
   return {

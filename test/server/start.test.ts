@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { readDemo } from '../../src/registry/demo.js';
 import { startServer } from '../../src/server.js';
 import { DataDirLockedError, lockDataDir } from '../../src/store/data-dir-lock.js';
 import { freshStore, withDatabase } from '../support/database.js';
-import { spawnTypescript, until } from '../jobs/child-process.js';
+import { REPO_ROOT, spawnTypescript } from '../jobs/fixtures/child-process.js';
 
 const ADMIN_TOKEN = 'start-test-admin-token-0123456789';
 const SERVER_ENTRY = 'src/server.ts';
@@ -20,6 +20,15 @@ function tempDir(t: Test, label: string): string {
   const dir = mkdtempSync(join(tmpdir(), `metmec-${label}-`));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+function lockError(dir: string): Error {
+  try {
+    lockDataDir(dir)();
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error(`${dir} could be locked`);
 }
 
 function configError(env: Record<string, string>): string {
@@ -86,15 +95,10 @@ t.test('data-dir lock: a live holder in another process is refused, by pid', asy
   t.equal(Number(pid), holder.process.pid, 'the child holds the lock');
 
   for (const attempt of ['first', 'second']) {
-    t.throws(
-      () => lockDataDir(dir),
-      (error: unknown) =>
-        error instanceof DataDirLockedError &&
-        error.message.includes(`pid ${holder.process.pid}`) &&
-        error.message.includes(dir) &&
-        error.message.includes('METMEC_DATA_DIR'),
-      `${attempt} attempt refused with a message naming the directory and the holder's pid`,
-    );
+    const error = lockError(dir);
+    t.type(error, DataDirLockedError, `${attempt} attempt refused`);
+    t.match(error.message, `The embedded database in ${dir} is in use by another metmec process (pid ${holder.process.pid})`);
+    t.match(error.message, 'METMEC_DATA_DIR', 'and says what to do');
   }
   t.equal(readFileSync(join(dir, 'metmec.lock'), 'utf8'), String(holder.process.pid), 'a refused attempt leaves the holder its lock');
 
@@ -129,7 +133,9 @@ t.test('data-dir lock: one process cannot open one data dir twice', async (t) =>
   const dir = tempDir(t, 'twice');
   const unlock = lockDataDir(dir);
   t.teardown(unlock);
-  t.throws(() => lockDataDir(dir), DataDirLockedError, 'a second lock in the same process is refused');
+  const error = lockError(dir);
+  t.type(error, DataDirLockedError, 'a second lock in the same process is refused');
+  t.match(error.message, `The embedded database in ${dir} is already open in this process (pid ${process.pid})`);
   t.equal(readFileSync(join(dir, 'metmec.lock'), 'utf8'), String(process.pid));
   unlock();
   lockDataDir(dir)();
@@ -300,17 +306,20 @@ t.test('the entry point: bad configuration exits 2 naming the variable', async (
   t.match(child.stderr(), 'metmec: Invalid configuration:\n  PORT: expected an integer from 0 to 65535, found "abc"');
 });
 
-t.test('the entry point: a locked data dir exits 3 naming the holder', async (t) => {
+t.test('the entry point, started through a symlink (as from a bin directory): a locked data dir exits 3 naming the holder', async (t) => {
   const dir = tempDir(t, 'entry-locked');
   const unlock = lockDataDir(dir);
   t.teardown(unlock);
-  const child = spawnTypescript(SERVER_ENTRY, [], { PORT: '0', DATABASE_URL: '', METMEC_DATA_DIR: dir, METMEC_LOG_LEVEL: 'silent' });
+  // Through a symlink: main() must still recognise itself as the entry point (and not silently do nothing).
+  const link = join(dir, 'server-link.ts');
+  symlinkSync(join(REPO_ROOT, SERVER_ENTRY), link);
+  const child = spawnTypescript(link, [], { PORT: '0', DATABASE_URL: '', METMEC_DATA_DIR: dir, METMEC_LOG_LEVEL: 'silent' });
   t.teardown(() => {
     child.process.kill('SIGKILL');
   });
   const exit = await child.exited();
-  t.same(exit, { code: 3, signal: null }, child.stderr());
-  t.match(child.stderr(), `is in use by another metmec process (pid ${process.pid})`);
+  t.same(exit, { code: 3, signal: null }, child.stderr() || 'main() ran and refused the locked data dir');
+  t.match(child.stderr(), `metmec: The embedded database in ${dir} is in use by another metmec process (pid ${process.pid})`);
   t.equal(readFileSync(join(dir, 'metmec.lock'), 'utf8'), String(process.pid), 'the holder keeps its lock');
 });
 
