@@ -11,6 +11,9 @@ export interface InstitutionTable {
   cve_institucion: string;
   nombre: string;
   created_at: Generated<Date>;
+  /** The MEC institution id (idNombreInstitucion, also ServicioFirmante/@idEntidad). */
+  id_mec: string | null;
+  mec_production_granted_at: Timestamp | null;
 }
 
 export interface WsUserTable {
@@ -57,8 +60,13 @@ export interface RenapoPersonTable {
 
 export type LoteStatus = 'pending' | 'processing' | 'processed';
 
+export type LoteKind = 'titulos' | 'certificados';
+
 export interface LoteTable {
   id: Generated<number>;
+  kind: Generated<LoteKind>;
+  mec_folio_id: number | null;
+  attempt_no: number | null;
   environment: EnvironmentColumn;
   numero_lote: number;
   cve_institucion: string;
@@ -118,7 +126,106 @@ export interface TituloTable {
   mot_cancelacion: string | null;
 }
 
+export interface MecCampusTable {
+  cve_institucion: string;
+  id_campus: string;
+  nombre: string;
+  id_entidad_federativa: string;
+}
+
+export interface MecCampusSignerTable {
+  id: Generated<number>;
+  cve_institucion: string;
+  id_campus: string;
+  signer_id: number;
+  active: Generated<boolean>;
+  assigned_at: Timestamp;
+  replaced_at: Timestamp | null;
+}
+
+export interface MecPlanTable {
+  id: Generated<number>;
+  cve_institucion: string;
+  id_carrera: string;
+  clave_plan: string;
+  version: number;
+  is_current: boolean;
+  content: Json<StoredPlan>;
+  imported_at: Timestamp;
+}
+
+/** A RegisteredPlan as stored in JSONB (its subject map as an ordered list of entries). */
+export interface StoredPlan {
+  idCarrera: string;
+  claveCarrera?: string;
+  nombreCarrera?: string;
+  clavePlan: string;
+  idTipoPeriodo: string;
+  idNivelEstudios: string;
+  numeroCiclos: number;
+  rvoe: { numero: string; fecha: string };
+  calificacionMinima: number;
+  calificacionMaxima: number;
+  calificacionMinimaAprobatoria: number;
+  asignaturas: Array<[string, { claveAsignatura: string; nombre: string; idTipoAsignatura: string; creditos: string }]>;
+  totalCreditos: string;
+}
+
+export interface MecAsignaturaTable {
+  cve_institucion: string;
+  id_asignatura: string;
+  id_carrera: string;
+  clave_asignatura: string;
+}
+
+export type PaymentMethod = 'prueba' | 'linea-de-captura' | 'tarjeta';
+
+export interface MecFolioTable {
+  id: Generated<number>;
+  folio: string;
+  environment: EnvironmentColumn;
+  cve_institucion: string;
+  certificados: number;
+  payment_method: PaymentMethod | null;
+  linea_captura: string | null;
+  paid_at: Timestamp | null;
+  active_from: Timestamp | null;
+  attempts_used: Generated<number>;
+  authenticated: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface MecCertificadoTable {
+  id: Generated<number>;
+  environment: EnvironmentColumn;
+  cve_institucion: string;
+  mec_folio_id: number;
+  lote_id: number;
+  position: number;
+  plan_id: number | null;
+  folio_control: string;
+  folio_digital: string;
+  id_campus: string;
+  id_carrera: string;
+  curp: string;
+  nombre: string;
+  primer_apellido: string;
+  segundo_apellido: string;
+  numero_control: string;
+  xml: Bytes;
+  authenticated_at: Timestamp;
+  cancellation_requested_at: Timestamp | null;
+  cancellation_effective_at: Timestamp | null;
+  cancellation_reason: string | null;
+}
+
 export interface Database {
+  mec_campus: MecCampusTable;
+  mec_campus_signer: MecCampusSignerTable;
+  mec_plan: MecPlanTable;
+  mec_asignatura: MecAsignaturaTable;
+  mec_folio: MecFolioTable;
+  mec_certificado: MecCertificadoTable;
   institution: InstitutionTable;
   ws_user: WsUserTable;
   signer: SignerTable;
@@ -130,6 +237,8 @@ export interface Database {
 }
 
 export type LoteRow = Selectable<LoteTable>;
+export type MecFolioRow = Selectable<MecFolioTable>;
+export type MecCertificadoRow = Selectable<MecCertificadoTable>;
 export type SignerRow = Selectable<SignerTable>;
 export type TituloRow = Selectable<TituloTable>;
 export type DocumentoRow = Selectable<DocumentoTable>;

@@ -11,7 +11,23 @@ t.test('migrations apply once and are idempotent', async (t) => {
     SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(store.db);
   t.same(
     tables.rows.map((r) => r.table_name),
-    ['authority_certificate', 'documento', 'institution', 'lote', 'metmec_migration', 'renapo_person', 'signer', 'titulo', 'ws_user'],
+    [
+      'authority_certificate',
+      'documento',
+      'institution',
+      'lote',
+      'mec_asignatura',
+      'mec_campus',
+      'mec_campus_signer',
+      'mec_certificado',
+      'mec_folio',
+      'mec_plan',
+      'metmec_migration',
+      'renapo_person',
+      'signer',
+      'titulo',
+      'ws_user',
+    ],
   );
   const n = await sql<{ n: number }>`SELECT nextval('lote_numero_qa')::int8 AS n`.execute(store.db);
   t.equal(n.rows[0]?.n, 100001, 'int8 comes back as a number');

@@ -37,7 +37,7 @@ export async function insertLote(db: Kysely<Database>, lote: NewLote): Promise<{
  * FOR UPDATE SKIP LOCKED so several workers sharing one database never take the same lote.
  */
 export async function claimNextLote(db: Kysely<Database>, owner: string, leaseSeconds: number): Promise<LoteRow | undefined> {
-  const claimed = await db
+  return db
     .updateTable('lote')
     .set({
       status: 'processing',
@@ -57,44 +57,8 @@ export async function claimNextLote(db: Kysely<Database>, owner: string, leaseSe
         .forUpdate()
         .skipLocked(),
     )
-    .returning(LOTE_COLUMNS_WITHOUT_ARCHIVO)
+    .returningAll()
     .executeTakeFirst();
-  if (!claimed) return undefined;
-  return { ...claimed, archivo: await readArchivo(db, claimed.id, claimed.archivo_bytes) };
-}
-
-const LOTE_COLUMNS_WITHOUT_ARCHIVO = [
-  'id', 'environment', 'numero_lote', 'cve_institucion', 'usuario', 'channel', 'nombre_archivo', 'archivo_bytes', 'status',
-  'attempts', 'lease_owner', 'lease_expires_at', 'received_at', 'started_at', 'processed_at', 'total', 'registered', 'rejected',
-] as const satisfies ReadonlyArray<Exclude<keyof LoteRow, 'archivo'>>;
-
-/** Bytes of the uploaded file fetched per query by readArchivo. */
-const ARCHIVO_SLICE_BYTES = 4 * 1024 * 1024;
-
-/**
- * The uploaded file, read in slices into one buffer. A bytea value travels as hex text and is then
- * decoded, so fetching a 50 MB upload as one value holds several hundred MB at once (protocol
- * buffer, hex string, decoded copy); slices bound that to a few times ARCHIVO_SLICE_BYTES. The upload
- * is stored uncompressed (a zip does not compress), so PostgreSQL reads each slice directly.
- */
-async function readArchivo(db: Kysely<Database>, loteId: number, size: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafe(size);
-  let offset = 0;
-  for (;;) {
-    const { part } = await db
-      .selectFrom('lote')
-      .select(sql<Uint8Array>`substring(archivo from ${offset + 1} for ${ARCHIVO_SLICE_BYTES})`.as('part'))
-      .where('id', '=', loteId)
-      .executeTakeFirstOrThrow();
-    if (offset + part.byteLength > size) {
-      // archivo_bytes understates the stored bytes (never written so by insertLote): read it whole.
-      const whole = await db.selectFrom('lote').select('archivo').where('id', '=', loteId).executeTakeFirstOrThrow();
-      return Buffer.from(whole.archivo.buffer, whole.archivo.byteOffset, whole.archivo.byteLength);
-    }
-    out.set(part, offset);
-    offset += part.byteLength;
-    if (part.byteLength < ARCHIVO_SLICE_BYTES) return offset === size ? out : out.subarray(0, offset);
-  }
 }
 
 export interface LoteFinish {

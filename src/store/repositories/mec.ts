@@ -1,0 +1,230 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, EnvironmentColumn, MecFolioRow, PaymentMethod, StoredPlan } from '../schema.js';
+
+/** MEC registry: the institution's MEC id, campuses and the one active signer per campus. */
+
+export async function setMecId(db: Kysely<Database>, cveInstitucion: string, idMec: string): Promise<void> {
+  await db.updateTable('institution').set({ id_mec: idMec }).where('cve_institucion', '=', cveInstitucion).execute();
+}
+
+export async function upsertCampus(
+  db: Kysely<Database>,
+  campus: { cveInstitucion: string; idCampus: string; nombre: string; idEntidadFederativa: string },
+): Promise<void> {
+  const values = { cve_institucion: campus.cveInstitucion, id_campus: campus.idCampus, nombre: campus.nombre, id_entidad_federativa: campus.idEntidadFederativa };
+  await db
+    .insertInto('mec_campus')
+    .values(values)
+    .onConflict((oc) => oc.columns(['cve_institucion', 'id_campus']).doUpdateSet({ nombre: campus.nombre, id_entidad_federativa: campus.idEntidadFederativa }))
+    .execute();
+}
+
+/** Makes `signerId` the campus's active signer; the previous one is deactivated for new uploads. */
+export async function assignCampusSigner(db: Kysely<Database>, cveInstitucion: string, idCampus: string, signerId: number, at: Date): Promise<void> {
+  await db
+    .updateTable('mec_campus_signer')
+    .set({ active: false, replaced_at: at })
+    .where('cve_institucion', '=', cveInstitucion)
+    .where('id_campus', '=', idCampus)
+    .where('active', '=', true)
+    .execute();
+  await db.insertInto('mec_campus_signer').values({ cve_institucion: cveInstitucion, id_campus: idCampus, signer_id: signerId, assigned_at: at }).execute();
+}
+
+/** Campuses with their active signer's certificate (null when none). */
+export function listCampuses(db: Kysely<Database>, cveInstitucion: string) {
+  return db
+    .selectFrom('mec_campus as c')
+    .leftJoin('mec_campus_signer as cs', (join) =>
+      join.onRef('cs.cve_institucion', '=', 'c.cve_institucion').onRef('cs.id_campus', '=', 'c.id_campus').on('cs.active', '=', true),
+    )
+    .leftJoin('signer as s', 's.id', 'cs.signer_id')
+    .select([
+      'c.id_campus',
+      'c.nombre',
+      'c.id_entidad_federativa',
+      's.id as signer_id',
+      's.sha256',
+      's.numero_certificado',
+      's.curp',
+      's.nombre as signer_nombre',
+      's.status as signer_status',
+      's.valid_from',
+      's.valid_to',
+    ])
+    .where('c.cve_institucion', '=', cveInstitucion)
+    .orderBy('c.id_campus')
+    .execute();
+}
+
+/** Study plans: versions, the current one per carrera and clavePlan, and the subject registry. */
+
+export function currentPlans(db: Kysely<Database>, cveInstitucion: string) {
+  return db.selectFrom('mec_plan').selectAll().where('cve_institucion', '=', cveInstitucion).where('is_current', '=', true).orderBy('id_carrera').orderBy('clave_plan').execute();
+}
+
+export async function insertPlanVersion(db: Kysely<Database>, cveInstitucion: string, plan: StoredPlan, at: Date): Promise<{ id: number; version: number }> {
+  const previous = await db
+    .updateTable('mec_plan')
+    .set({ is_current: false })
+    .where('cve_institucion', '=', cveInstitucion)
+    .where('id_carrera', '=', plan.idCarrera)
+    .where('clave_plan', '=', plan.clavePlan)
+    .where('is_current', '=', true)
+    .returning('version')
+    .executeTakeFirst();
+  const version = (previous?.version ?? 0) + 1;
+  const row = await db
+    .insertInto('mec_plan')
+    .values({
+      cve_institucion: cveInstitucion,
+      id_carrera: plan.idCarrera,
+      clave_plan: plan.clavePlan,
+      version,
+      is_current: true,
+      content: JSON.stringify(plan),
+      imported_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, version };
+}
+
+export async function upsertAsignaturas(
+  db: Kysely<Database>,
+  cveInstitucion: string,
+  asignaturas: ReadonlyArray<{ idAsignatura: string; idCarrera: string; claveAsignatura: string }>,
+): Promise<void> {
+  if (asignaturas.length === 0) return;
+  await db
+    .insertInto('mec_asignatura')
+    .values(asignaturas.map((a) => ({ cve_institucion: cveInstitucion, id_asignatura: a.idAsignatura, id_carrera: a.idCarrera, clave_asignatura: a.claveAsignatura })))
+    .onConflict((oc) => oc.columns(['cve_institucion', 'id_asignatura']).doUpdateSet((eb) => ({ clave_asignatura: eb.ref('excluded.clave_asignatura') })))
+    .execute();
+}
+
+export function listAsignaturas(db: Kysely<Database>, cveInstitucion: string) {
+  return db.selectFrom('mec_asignatura').selectAll().where('cve_institucion', '=', cveInstitucion).execute();
+}
+
+/** Folios: created, paid, activated; attempts consumed atomically. */
+
+export async function insertFolio(
+  db: Kysely<Database>,
+  folio: {
+    environment: EnvironmentColumn;
+    cveInstitucion: string;
+    certificados: number;
+    paymentMethod: PaymentMethod | null;
+    lineaCaptura: string | null;
+    paidAt: Date | null;
+    activeFrom: Date | null;
+    createdAt: Date;
+  },
+): Promise<MecFolioRow> {
+  const prefix = folio.environment === 'qa' ? 'P' : 'F';
+  return db
+    .insertInto('mec_folio')
+    .values({
+      folio: sql<string>`${prefix} || nextval('mec_folio_numero')::text`,
+      environment: folio.environment,
+      cve_institucion: folio.cveInstitucion,
+      certificados: folio.certificados,
+      payment_method: folio.paymentMethod,
+      linea_captura: folio.lineaCaptura,
+      paid_at: folio.paidAt,
+      active_from: folio.activeFrom,
+      created_at: folio.createdAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findFolio(db: Kysely<Database>, cveInstitucion: string | undefined, folio: string) {
+  let query = db.selectFrom('mec_folio').selectAll().where('folio', '=', folio);
+  if (cveInstitucion !== undefined) query = query.where('cve_institucion', '=', cveInstitucion);
+  return query.executeTakeFirst();
+}
+
+export function countFolios(db: Kysely<Database>, cveInstitucion: string, environment: EnvironmentColumn) {
+  return db
+    .selectFrom('mec_folio')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cve_institucion', '=', cveInstitucion)
+    .where('environment', '=', environment)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+}
+
+export function listFolios(db: Kysely<Database>, filter: { cveInstitucion?: string | undefined; environment?: EnvironmentColumn | undefined; beforeId?: number | undefined; limit: number }) {
+  let query = db.selectFrom('mec_folio').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.cveInstitucion) query = query.where('cve_institucion', '=', filter.cveInstitucion);
+  if (filter.environment) query = query.where('environment', '=', filter.environment);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+  return query.execute();
+}
+
+export function payFolio(db: Kysely<Database>, id: number, method: PaymentMethod, paidAt: Date, activeFrom: Date) {
+  return db
+    .updateTable('mec_folio')
+    .set({ payment_method: method, paid_at: paidAt, active_from: activeFrom })
+    .where('id', '=', id)
+    .where('paid_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Consumes one attempt of an active folio with certificates still pending, in ONE conditional
+ * UPDATE: under READ COMMITTED a concurrent UPDATE waits for the row and re-evaluates the WHERE on
+ * the new row version, so however many uploads race, at most `maxAttempts` get a row back.
+ */
+export function consumeAttempt(db: Kysely<Database>, id: number, now: Date, maxAttempts: number) {
+  return db
+    .updateTable('mec_folio')
+    .set({ attempts_used: sql<number>`attempts_used + 1` })
+    .where('id', '=', id)
+    .where('attempts_used', '<', maxAttempts)
+    .where('active_from', '<=', now)
+    .where(sql<boolean>`authenticated < certificados`)
+    .returning(['attempts_used'])
+    .executeTakeFirst();
+}
+
+export function addAuthenticated(db: Kysely<Database>, id: number, count: number) {
+  return db.updateTable('mec_folio').set({ authenticated: sql<number>`authenticated + ${count}` }).where('id', '=', id).execute();
+}
+
+export function folioAttempts(db: Kysely<Database>, folioId: number) {
+  return db
+    .selectFrom('lote')
+    .select(['id', 'numero_lote', 'attempt_no', 'status', 'nombre_archivo', 'received_at', 'processed_at', 'total', 'registered', 'rejected'])
+    .where('mec_folio_id', '=', folioId)
+    .orderBy('attempt_no')
+    .execute();
+}
+
+/** Authenticated certificates. */
+
+export function authenticatedFolioControls(db: Kysely<Database>, environment: EnvironmentColumn, cveInstitucion: string, folios: readonly string[], now: Date) {
+  if (folios.length === 0) return Promise.resolve(new Set<string>());
+  return db
+    .selectFrom('mec_certificado')
+    .select('folio_control')
+    .where('environment', '=', environment)
+    .where('cve_institucion', '=', cveInstitucion)
+    .where('folio_control', 'in', [...new Set(folios)])
+    .where((eb) => eb.or([eb('cancellation_effective_at', 'is', null), eb('cancellation_effective_at', '>', now)]))
+    .execute()
+    .then((rows) => new Set(rows.map((r) => r.folio_control)));
+}
+
+export function countAuthenticated(db: Kysely<Database>, cveInstitucion: string, environment: EnvironmentColumn) {
+  return db
+    .selectFrom('mec_certificado')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cve_institucion', '=', cveInstitucion)
+    .where('environment', '=', environment)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
+}
