@@ -261,7 +261,9 @@ class ZipReader {
             found: `CRC-32 ${hex32(crc)}`,
           }));
         }
-        settle({ ok: true, entry: { name, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) } });
+        // Always copy: a single chunk is a view into zlib's 16 KiB output buffer, which would stay
+        // allocated for as long as the entry lives (313 MB retained for 20,000 small entries).
+        settle({ ok: true, entry: { name, bytes: Buffer.concat(chunks, size) } });
       }));
     }));
     return job;

@@ -24,7 +24,12 @@ export interface StoreOptions {
 }
 
 const INT8_OID = 20;
+const BYTEA_OID = 17;
 const parseInt8 = (value: string): number => Number(value);
+// PGlite's own bytea conversion works a byte at a time; Buffer's hex codec is ~10× faster and
+// keeps large uploads (lote.archivo, documento.xml) from dominating upload and claim times.
+const parseBytea = (value: string): Buffer => Buffer.from(value.slice(2), 'hex');
+const serializeBytea = (value: Uint8Array): string => `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
@@ -42,6 +47,11 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   });
   // An idle client losing its server must not crash the process; the next query reports the error.
   pool.on('error', () => {});
+  // lz4 compresses the per-document checks JSON and XML about 3x faster than the default pglz.
+  // A server built without lz4 refuses the setting; then the default stays.
+  pool.on('connect', (client) => {
+    client.query('SET default_toast_compression = lz4').catch(() => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
@@ -50,7 +60,10 @@ async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir.startsWith('memory://');
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   try {
-    const pglite = await PGlite.create(inMemory ? 'memory://' : dataDir, { parsers: { [INT8_OID]: parseInt8 } });
+    const pglite = await PGlite.create(inMemory ? 'memory://' : dataDir, {
+      parsers: { [INT8_OID]: parseInt8, [BYTEA_OID]: parseBytea },
+      serializers: { [BYTEA_OID]: serializeBytea as (value: unknown) => string },
+    });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       db,

@@ -8,17 +8,24 @@ export async function registeredFolios(
   cveInstitucion: string,
   folios: readonly string[],
 ): Promise<Set<string>> {
-  if (folios.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('titulo')
-    .select('folio_control')
-    .where('environment', '=', environment)
-    .where('cve_institucion', '=', cveInstitucion)
-    .where('cancelled_at', 'is', null)
-    .where('folio_control', 'in', [...new Set(folios)])
-    .execute();
-  return new Set(rows.map((r) => r.folio_control));
+  const unique = [...new Set(folios)];
+  const registered = new Set<string>();
+  // Bounded IN lists: PostgreSQL takes at most 65,535 parameters in one statement.
+  for (let i = 0; i < unique.length; i += FOLIO_QUERY_BATCH) {
+    const rows = await db
+      .selectFrom('titulo')
+      .select('folio_control')
+      .where('environment', '=', environment)
+      .where('cve_institucion', '=', cveInstitucion)
+      .where('cancelled_at', 'is', null)
+      .where('folio_control', 'in', unique.slice(i, i + FOLIO_QUERY_BATCH))
+      .execute();
+    for (const row of rows) registered.add(row.folio_control);
+  }
+  return registered;
 }
+
+const FOLIO_QUERY_BATCH = 5_000;
 
 export interface NewTitulo {
   environment: EnvironmentColumn;
