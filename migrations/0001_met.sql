@@ -65,7 +65,6 @@ CREATE TABLE lote (
   usuario text NOT NULL,
   channel text NOT NULL,
   nombre_archivo text NOT NULL,
-  archivo bytea NOT NULL,
   archivo_bytes integer NOT NULL,
   status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'processing', 'processed')),
   attempts integer NOT NULL DEFAULT 0,
@@ -80,6 +79,15 @@ CREATE TABLE lote (
   UNIQUE (environment, numero_lote)
 );
 CREATE INDEX lote_claimable ON lote (id) WHERE status <> 'processed';
+
+-- The uploaded file in 1 MiB pieces: drivers send and receive bytea as hex text, so one 50 MB
+-- value would cost two 100 MB strings in memory; pieces keep that transient small.
+CREATE TABLE lote_archivo (
+  lote_id bigint NOT NULL REFERENCES lote ON DELETE CASCADE,
+  seq integer NOT NULL,
+  bytes bytea NOT NULL,
+  PRIMARY KEY (lote_id, seq)
+);
 CREATE INDEX lote_by_institution ON lote (cve_institucion, received_at DESC);
 
 -- One row per XML file of a lote, or one row naming the package itself when it failed as a whole.

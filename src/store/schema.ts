@@ -73,7 +73,6 @@ export interface LoteTable {
   usuario: string;
   channel: 'soap' | 'rest';
   nombre_archivo: string;
-  archivo: Bytes;
   archivo_bytes: number;
   status: Generated<LoteStatus>;
   attempts: Generated<number>;
@@ -85,6 +84,12 @@ export interface LoteTable {
   total: number | null;
   registered: number | null;
   rejected: number | null;
+}
+
+export interface LoteArchivoTable {
+  lote_id: number;
+  seq: number;
+  bytes: Bytes;
 }
 
 export interface StoredCheck {
@@ -232,6 +237,7 @@ export interface Database {
   authority_certificate: AuthorityCertificateTable;
   renapo_person: RenapoPersonTable;
   lote: LoteTable;
+  lote_archivo: LoteArchivoTable;
   documento: DocumentoTable;
   titulo: TituloTable;
 }

@@ -70,7 +70,7 @@ export class MetUseCases implements MetService {
     if (archivo.byteLength > this.deps.maxUploadBytes) {
       return { kind: 'invalid-request', reason: `archivoBase64 decodes to ${archivo.byteLength} bytes; the limit is ${this.deps.maxUploadBytes}` };
     }
-    const lote = await insertLote(this.deps.db, {
+    const lote = await this.deps.db.transaction().execute((trx) => insertLote(trx, {
       environment: principal.environment,
       cveInstitucion: principal.cveInstitucion,
       usuario: principal.usuario,
@@ -78,7 +78,7 @@ export class MetUseCases implements MetService {
       nombreArchivo,
       archivo,
       receivedAt: this.deps.clock.now(),
-    });
+    }));
     this.deps.onLoteQueued();
     return { kind: 'accepted', numeroLote: lote.numeroLote };
   }

@@ -6,7 +6,7 @@ import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import { parseCertificate, type EfirmaCertificate } from '../domain/efirma/certificate.js';
 import type { RegisteredSigner, RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { insertDocumentos, lockLeasedLote, markLoteProcessed } from '../store/repositories/lotes.js';
+import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates, listSigners } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
 import type { Database, LoteRow, NewDocumento, StoredCheck } from '../store/schema.js';
@@ -34,7 +34,7 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   const { db } = deps;
   const startedAt = deps.clock.now();
   const [signersBySha256, authorityCertificates] = await Promise.all([loadSigners(db, lote.cve_institucion), loadAuthorityCertificates(db)]);
-  const archivo = Buffer.from(lote.archivo.buffer, lote.archivo.byteOffset, lote.archivo.byteLength);
+  const archivo = await readLoteArchivo(db, lote.id, lote.archivo_bytes);
   const unpacked = await unpackLote(lote.nombre_archivo, archivo, deps.limits);
   const scan = unpacked.ok ? scanLote(unpacked.entries, deps.limits.xml) : { folios: [], curps: [] };
   const renapo = deps.renapo ? await loadRenapo(db, scan.curps) : null;

@@ -16,6 +16,7 @@ t.test('migrations apply once and are idempotent', async (t) => {
       'documento',
       'institution',
       'lote',
+      'lote_archivo',
       'mec_asignatura',
       'mec_campus',
       'mec_campus_signer',

@@ -11,7 +11,12 @@ export interface NewLote {
   receivedAt: Date;
 }
 
-/** Commits the upload with the next numeroLote of its environment's sequence. */
+const ARCHIVO_PIECE = 1024 * 1024;
+
+/**
+ * Stores the upload with the next numeroLote of its environment's sequence. Call it inside a
+ * transaction: the lote row and the pieces of its file commit together.
+ */
 export async function insertLote(db: Kysely<Database>, lote: NewLote): Promise<{ id: number; numeroLote: number }> {
   const sequence = lote.environment === 'qa' ? 'lote_numero_qa' : 'lote_numero_prod';
   const row = await db
@@ -23,14 +28,41 @@ export async function insertLote(db: Kysely<Database>, lote: NewLote): Promise<{
       usuario: lote.usuario,
       channel: lote.channel,
       nombre_archivo: lote.nombreArchivo,
-      archivo: lote.archivo,
       archivo_bytes: lote.archivo.byteLength,
       received_at: lote.receivedAt,
     })
     .returning(['id', 'numero_lote'])
     .executeTakeFirstOrThrow();
+  for (let offset = 0, seq = 0; offset < lote.archivo.byteLength; offset += ARCHIVO_PIECE, seq++) {
+    await db
+      .insertInto('lote_archivo')
+      .values({ lote_id: row.id, seq, bytes: lote.archivo.subarray(offset, offset + ARCHIVO_PIECE) })
+      .execute();
+  }
   return { id: row.id, numeroLote: row.numero_lote };
 }
+
+/** The uploaded file, read back a few pieces at a time into one buffer of its recorded size. */
+export async function readLoteArchivo(db: Kysely<Database>, loteId: number, bytes: number): Promise<Buffer> {
+  const archivo = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (let seq = 0; offset < bytes; seq += PIECES_PER_READ) {
+    const pieces = await db
+      .selectFrom('lote_archivo')
+      .select(['seq', 'bytes'])
+      .where('lote_id', '=', loteId)
+      .where('seq', '>=', seq)
+      .where('seq', '<', seq + PIECES_PER_READ)
+      .orderBy('seq')
+      .execute();
+    if (pieces.length === 0) break;
+    for (const piece of pieces) offset += Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength).copy(archivo, offset);
+  }
+  if (offset !== bytes) throw new Error(`lote ${loteId}: stored file has ${offset} bytes, expected ${bytes}`);
+  return archivo;
+}
+
+const PIECES_PER_READ = 4;
 
 /**
  * Claims the oldest lote that is pending, or whose lease expired (its worker died), with
