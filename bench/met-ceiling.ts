@@ -119,7 +119,7 @@ async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {
   const viaEvaluateLote = async (): Promise<number> => {
     const unpacked = await unpackLote('lote.zip', zip, limits);
     if (!unpacked.ok) throw new Error(`unpackLote failed: ${unpacked.document.descripcion}`);
-    scanLote(unpacked.entries, limits.xml);
+    scanLote(unpacked.entries, limits.xml, false);
     const evaluator = new LoteEvaluator({
       today,
       cveInstitucion: BENCH_CVE_INSTITUCION,

@@ -20,6 +20,8 @@ export interface E2eOptions {
   readonly today: string;
   /** postgres://… server to create the throwaway database on; undefined = PGlite. */
   readonly serverUrl: string | undefined;
+  /** PGlite on memory:// instead of a data directory on disk. */
+  readonly pgliteMemory: boolean;
   readonly titulos: number;
   readonly repetitions: number;
   /** Pause between two consulta calls (0 = next event-loop turn). */
@@ -76,7 +78,8 @@ const REGISTERED = 'Título electrónico registrado exitosamente';
 export async function runE2e(options: E2eOptions): Promise<E2eResult> {
   const { signer, today, log } = options;
   const tag = runTag();
-  const database = await benchDatabase(options.serverUrl);
+  const database = await benchDatabase(options.serverUrl, options.pgliteMemory);
+  log(`  database: ${database.description}`);
   try {
     const service = await startService({ database, signer, execArgv: options.execArgv ?? [] });
     try {

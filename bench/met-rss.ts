@@ -21,6 +21,8 @@ export interface RssOptions {
   readonly signer: MintedCredential;
   readonly today: string;
   readonly serverUrl: string | undefined;
+  /** PGlite on memory:// instead of a data directory on disk. */
+  readonly pgliteMemory: boolean;
   /** Zip size to reach, in bytes. */
   readonly targetZipBytes: number;
   /** Compressed bytes of one título in a zip (measured on the 1,000-título zip). */
@@ -59,7 +61,8 @@ export async function runRss(options: RssOptions): Promise<RssResult> {
   if (lote.zip.length > DEFAULT_INTAKE_LIMITS.maxUploadBytes) configEnv['METMEC_MAX_UPLOAD_BYTES'] = String(lote.zip.length);
   if (Object.keys(configEnv).length > 0) log(`  raised intake limits: ${JSON.stringify(configEnv)}`);
 
-  const database = await benchDatabase(options.serverUrl);
+  const database = await benchDatabase(options.serverUrl, options.pgliteMemory);
+  log(`  database: ${database.description}`);
   try {
     const service = await startService({ database, signer, env: configEnv, execArgv: options.execArgv ?? [] });
     try {

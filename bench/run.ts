@@ -10,7 +10,8 @@
  * and merges `{ met: {...} }` into bench/results.json. See bench/README.md.
  *
  * Knobs (environment): BENCH_REPS (7), BENCH_POLL_MS (10), BENCH_RSS_MB (50), BENCH_ONLY
- * (comma list of ceiling,e2e,rss), BENCH_CPU_PROF_DIR (a --cpu-prof profile of the service process).
+ * (comma list of ceiling,e2e,rss), BENCH_PGLITE=memory (memory:// instead of a data directory),
+ * BENCH_CPU_PROF_DIR (a --cpu-prof profile of the service process), METMEC_LOG_LEVEL (info).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -41,12 +42,15 @@ async function main(): Promise<void> {
   const rssTargetBytes = numberEnv('BENCH_RSS_MB', 50) * 1e6;
   const only = new Set((process.env['BENCH_ONLY'] ?? 'ceiling,e2e,rss').split(',').map((s) => s.trim()));
   const profDir = process.env['BENCH_CPU_PROF_DIR'];
+  const pgliteMemory = process.env['BENCH_PGLITE'] === 'memory';
   const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const started = performance.now();
 
   const cpu = cpus();
   log(`metmec MET benchmark — node ${process.version}, ${cpu.length} CPU(s) ${cpu[0]?.model ?? ''}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-  log(`database for (b) and (c): ${serverUrl ? `PostgreSQL (throwaway database on ${redact(serverUrl)})` : 'PGlite (in-memory, inside the service process)'}`);
+  log(
+    `database for (b) and (c): ${serverUrl ? `PostgreSQL (a throwaway database on ${redact(serverUrl)})` : `PGlite inside the service process (${pgliteMemory ? 'memory://' : 'a fresh data directory on disk'})`}`,
+  );
 
   // Fixtures, outside every timed section.
   const today = benchToday();
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
   let e2e: E2eResult | undefined;
   if (only.has('e2e')) {
     log(`\n(b) end to end: 1,000-título lote over SOAP, carga → descarga, ${repetitions} repetitions, consulta every ${pollMs} ms`);
-    e2e = await runE2e({ signer, today, serverUrl, titulos: 1000, repetitions, pollMs, execArgv, log });
+    e2e = await runE2e({ signer, today, serverUrl, pgliteMemory, titulos: 1000, repetitions, pollMs, execArgv, log });
     log(`  e2e: ${fmt(e2e.docsPerSec)} docs/s; lote1000Seconds ${e2e.lote1000Seconds.toFixed(3)} s (median) on ${e2e.database}; every result row checked: ESTATUS 1`);
     const p = e2e.phasesMs;
     log(
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
   let rss: RssResult | undefined;
   if (only.has('rss')) {
     log(`\n(c) peak RSS of the service process for one ~${round(rssTargetBytes / 1e6)} MB zip`);
-    rss = await runRss({ signer, today, serverUrl, targetZipBytes: rssTargetBytes, bytesPerTitulo, execArgv, log });
+    rss = await runRss({ signer, today, serverUrl, pgliteMemory, targetZipBytes: rssTargetBytes, bytesPerTitulo, execArgv, log });
     log(
       `  ${rss.titulos} títulos, zip ${(rss.zipBytes / 1e6).toFixed(1)} MB: carga answered ${rss.seconds.carga} s, processed seen ${rss.seconds.processed} s, descarga ${rss.seconds.descarga} s; every row ESTATUS 1`,
     );
@@ -91,7 +95,9 @@ async function main(): Promise<void> {
         `at start-up: RSS ${rss.startupRssMb} MB, maxRSS ${rss.startupMaxRssMb} MB; sampled peak during the lote ${rss.sampledPeakRssMb} MB`,
     );
     log(`  at the end: RSS ${round(rss.after.rssMb)} MB, JS heap used ${round(rss.after.heapUsedMb)} MB, external ${round(rss.after.externalMb)} MB`);
-    if (rss.database === 'pglite') log('  note: PGlite runs inside the service process, so its memory (and its start-up peak) is part of these figures');
+    if (rss.database === 'pglite') {
+      log('  note: PGlite runs inside the service process: its WASM memory (shared buffers, catalog, and with memory:// the whole database) is part of these figures');
+    }
   }
 
   const ratio = ceiling && e2e ? e2e.docsPerSec / ceiling.ceilingDocsPerSec : undefined;

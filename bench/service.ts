@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as soap from 'soap';
 import type { MintedCredential } from '../test/support/pki.js';
-import { BENCH_CVE_INSTITUCION, BENCH_PASSWORD, BENCH_USUARIO } from './fixtures.js';
+import { BENCH_CVE_INSTITUCION, BENCH_PASSWORD, BENCH_USUARIO, tempDir } from './fixtures.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -17,14 +17,39 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface BenchDatabase {
   readonly kind: DatabaseKind;
-  /** The throwaway database's URL, or undefined for PGlite (memory://, inside the service process). */
+  /** The throwaway database's URL (PostgreSQL), else undefined. */
   readonly url: string | undefined;
+  /** PGlite's data directory (METMEC_DATA_DIR): a fresh directory on disk, or memory://. */
+  readonly dataDir: string;
+  /** Where the data lives, for the report. */
+  readonly description: string;
   drop(): Promise<void>;
 }
 
-/** PGlite when `serverUrl` is unset; otherwise a fresh database on that server, dropped by drop(). */
-export async function benchDatabase(serverUrl: string | undefined): Promise<BenchDatabase> {
-  if (!serverUrl) return { kind: 'pglite', url: undefined, drop: async () => {} };
+/**
+ * PGlite when `serverUrl` is unset; otherwise a fresh database on that server, dropped by drop().
+ *
+ * PGlite gets what a deployed service has by default (METMEC_DATA_DIR=./data): a data directory on
+ * disk, here a fresh temporary one, created and migrated by a separate short-lived process
+ * (bench/pglite-init.ts) so the service process only reopens it. `pgliteMemory` uses memory://
+ * instead (as the tests do); then initdb runs inside the service process and its ~0.9 GB start-up
+ * peak is part of the service's maxRSS.
+ */
+export async function benchDatabase(serverUrl: string | undefined, pgliteMemory = false): Promise<BenchDatabase> {
+  if (!serverUrl) {
+    if (pgliteMemory) {
+      return { kind: 'pglite', url: undefined, dataDir: 'memory://', description: 'PGlite, memory:// inside the service process', drop: async () => {} };
+    }
+    const dir = tempDir('pglite');
+    await runNode(INIT_PGLITE, [dir.path]);
+    return {
+      kind: 'pglite',
+      url: undefined,
+      dataDir: dir.path,
+      description: 'PGlite, a fresh data directory on disk, opened by the service process',
+      drop: async () => dir.remove(),
+    };
+  }
   const name = `metmec_bench_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const parsed = new URL(serverUrl);
@@ -32,8 +57,20 @@ export async function benchDatabase(serverUrl: string | undefined): Promise<Benc
   return {
     kind: 'postgres',
     url: parsed.toString(),
+    dataDir: 'memory://',
+    description: `PostgreSQL, throwaway database ${name} on ${parsed.host}`,
     drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+const INIT_PGLITE = fileURLToPath(new URL('./pglite-init.js', import.meta.url));
+
+function runNode(script: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with code ${code}`))));
+  });
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {
@@ -97,7 +134,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const env: Record<string, string | undefined> = {
     ...process.env,
     DATABASE_URL: options.database.url ?? '',
-    METMEC_DATA_DIR: 'memory://',
+    METMEC_DATA_DIR: options.database.dataDir,
     METMEC_SEED_DEMO: 'false',
     METMEC_WORKER: 'true',
     METMEC_LOG_LEVEL: process.env['METMEC_LOG_LEVEL'] ?? 'info',

@@ -33,21 +33,63 @@ export async function unpackLote(nombreArchivo: string, archivo: Buffer, limits:
 }
 
 /**
- * The folios and graduate CURPs of a lote, read before any check so the registry can be asked once.
- * Trees are dropped as soon as they are read: a parsed tree is many times the size of its XML.
+ * The folios (and, when RENAPO is on, the graduate CURPs) of a lote, read before any check so the
+ * registry is asked once. Folios come from the root start tag alone; full trees are built only when
+ * the CURPs are needed, and dropped at once (a parsed tree is many times the size of its XML).
  */
-export function scanLote(entries: readonly PackageEntry[], limits: XmlLimits): { folios: string[]; curps: string[] } {
+export function scanLote(entries: readonly PackageEntry[], limits: XmlLimits, withCurps: boolean): { folios: string[]; curps: string[] } {
   const folios = new Set<string>();
   const curps = new Set<string>();
   for (const entry of entries) {
-    const parsed = parseSafeXml(entry.bytes, limits);
-    if (!parsed.ok) continue;
-    const folio = attr(parsed.root, 'folioControl');
-    if (folio) folios.add(folio);
-    const curp = profesionistaCurpOf(parsed.root);
-    if (curp) curps.add(curp);
+    let folio = withCurps ? undefined : rootStartTagAttribute(entry.bytes, 'folioControl');
+    if (folio === undefined) {
+      const parsed = parseSafeXml(entry.bytes, limits);
+      if (!parsed.ok) continue;
+      folio = attr(parsed.root, 'folioControl');
+      const curp = withCurps ? profesionistaCurpOf(parsed.root) : '';
+      if (curp) curps.add(detached(curp));
+    }
+    if (folio) folios.add(detached(folio));
   }
   return { folios: [...folios], curps: [...curps] };
+}
+
+const ROOT_HEAD_BYTES = 16 * 1024;
+const START_TAG = /<([A-Za-z_][\w.:-]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*\/?>/y;
+const ATTRIBUTE = /([^\s=<>/]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/g;
+
+/**
+ * An attribute of the root start tag, read without building a tree; undefined when the head is not
+ * plain enough to read this way (then the caller parses the document). Only a hint for prefetching:
+ * the checks always read the fully parsed, validated document.
+ */
+export function rootStartTagAttribute(bytes: Buffer, name: string): string | undefined {
+  const head = bytes.subarray(0, ROOT_HEAD_BYTES).toString('utf8');
+  let at = head.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (at < head.length && /\s/.test(head[at]!)) at++;
+    if (head.startsWith('<?', at)) at = head.indexOf('?>', at) + 2;
+    else if (head.startsWith('<!--', at)) at = head.indexOf('-->', at) + 3;
+    else break;
+    if (at < 2) return undefined;
+  }
+  START_TAG.lastIndex = at;
+  const tag = START_TAG.exec(head);
+  if (!tag) return undefined;
+  for (const match of (tag[2] ?? '').matchAll(ATTRIBUTE)) {
+    if (match[1] !== name) continue;
+    const value = match[2] ?? match[3] ?? '';
+    return value.includes('&') ? undefined : value;
+  }
+  return undefined;
+}
+
+/**
+ * A copy that does not pin its document: V8 keeps a substring as a view into its parent, so a folio
+ * kept for the whole lote would otherwise keep every document's text alive.
+ */
+function detached(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
 }
 
 /** Registry facts the checks need, fetched by the caller (this module does no I/O of its own). */
@@ -99,7 +141,7 @@ export class LoteEvaluator {
     const outcome = checkTitulo(parsed.root, this.context);
     const folio = outcome.folioControl ?? '';
     if (hasErrors(outcome.checks)) return rejected(position, entry.name, folio, outcome.checks, entry.bytes, outcome.profesionista);
-    this.registeredInLote.add(folio);
+    this.registeredInLote.add(detached(folio));
     return {
       position,
       archivo: entry.name,

@@ -34,9 +34,9 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   const { db } = deps;
   const startedAt = deps.clock.now();
   const [signersBySha256, authorityCertificates] = await Promise.all([loadSigners(db, lote.cve_institucion), loadAuthorityCertificates(db)]);
-  const archivo = await readLoteArchivo(db, lote.id, lote.archivo_bytes);
-  const unpacked = await unpackLote(lote.nombre_archivo, archivo, deps.limits);
-  const scan = unpacked.ok ? scanLote(unpacked.entries, deps.limits.xml) : { folios: [], curps: [] };
+  // The stored file is not kept past unpacking: its entries are copies.
+  const unpacked = await unpackLote(lote.nombre_archivo, await readLoteArchivo(db, lote.id, lote.archivo_bytes), deps.limits);
+  const scan = unpacked.ok ? scanLote(unpacked.entries, deps.limits.xml, deps.renapo) : { folios: [], curps: [] };
   const renapo = deps.renapo ? await loadRenapo(db, scan.curps) : null;
 
   return db.transaction().execute(async (trx) => {

@@ -9,24 +9,9 @@
  * their two-character string (`07`), because SEP types those ids as strings and rejected `7` (§4.6).
  */
 
-export interface CatalogEntry {
-  readonly id: string;
-  readonly text: string;
-  /** Set when the entry rests on weak evidence; the reason, for operators. */
-  readonly uncertain?: string;
-}
+import { catalog, type CatalogEntry } from './catalog.js';
 
-export interface Catalog<E extends CatalogEntry = CatalogEntry> {
-  readonly name: string;
-  /** Which version of SEP's catalog this is and where it was read from. */
-  readonly version: string;
-  readonly source: string;
-  readonly entries: ReadonlyMap<string, E>;
-}
-
-function catalog<E extends CatalogEntry>(name: string, version: string, source: string, list: readonly E[]): Catalog<E> {
-  return Object.freeze({ name, version, source, entries: new Map(list.map((e) => [e.id, Object.freeze(e)])) });
-}
+export { integerIdKey, lookupInteger, type Catalog, type CatalogEntry } from './catalog.js';
 
 const WORKBOOK_2018 = 'TituloElectronico v1.0 (2018)';
 const WORKBOOK_SOURCE = "SEP's catalog workbook (W3 plantilla.xlsx) cross-checked with W2's SQL dumps; spec met-titulos.md §4";
@@ -168,29 +153,6 @@ export const MOTIVOS_CANCELACION = catalog('motCancelacion', WORKBOOK_2018, "W2'
   { id: 'R5', text: 'OTRO' },
   { id: 'C1', text: 'CAUSA IMPUTABLE AL PROFESIONISTA' },
 ]);
-
-const INTEGER_ID = /^[+-]?[0-9]+$/;
-const CANONICAL_INTEGER = /^(?:0|[1-9][0-9]*)$/;
-
-/**
- * The catalog key of an xs:integer id as written, or undefined when it is not an integer.
- * SEP types these ids as xs:integer, so `03` and `+3` denote 3 (unlike the string entity ids).
- */
-export function integerIdKey(written: string): string | undefined {
-  if (CANONICAL_INTEGER.test(written)) return written;
-  if (!INTEGER_ID.test(written)) return undefined;
-  const signed = written[0] === '+' || written[0] === '-';
-  let start = signed ? 1 : 0;
-  while (start < written.length - 1 && written[start] === '0') start++;
-  const digits = written.slice(start);
-  return written[0] === '-' && digits !== '0' ? `-${digits}` : digits;
-}
-
-/** Entry of an integer-keyed catalog for the id as written. */
-export function lookupInteger<E extends CatalogEntry>(cat: Catalog<E>, written: string): E | undefined {
-  const key = integerIdKey(written);
-  return key === undefined ? undefined : cat.entries.get(key);
-}
 
 /** Entry of the entidades catalog: exact two-character id, so `7` is not `07`. */
 export function lookupEntidad(written: string, node: 'Expedicion' | 'Antecedente'): EntidadEntry | undefined {

@@ -18,6 +18,7 @@ import {
   type Catalog,
   type CatalogEntry,
 } from '../catalogs/titulos.js';
+import { describeTextDifference } from '../shared/catalog-text.js';
 import { given, type TituloElectronico } from './model.js';
 import { isIntegerId } from './formats.js';
 import { invalidValue } from './sep-messages.js';
@@ -47,16 +48,7 @@ function lookup(pair: Pair, id: string): CatalogEntry | undefined {
   return pair.entidadNode ? lookupEntidad(id, pair.entidadNode) : lookupInteger(pair.catalog, id);
 }
 
-/** Tells an operator what kind of difference it is, since trailing spaces are invisible in most UIs. */
-export function describeTextDifference(expected: string, found: string): string {
-  if (found.trim() === expected) return 'differs only by leading or trailing spaces';
-  if (found.toUpperCase() === expected.toUpperCase()) return 'differs only in letter case';
-  const strip = (s: string) => s.normalize('NFD').replace(COMBINING_MARKS, '');
-  if (strip(found) === strip(expected)) return 'differs only in accents';
-  return 'differs from the catalog text';
-}
-
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
+export { describeTextDifference };
 
 function checkPair(pair: Pair, out: CheckResult[]): void {
   const { code, node, idAttribute, textAttribute, id, text } = pair;

@@ -3,24 +3,15 @@
  * clock of its own. Re-exported from check-titulo.ts, the entry point.
  */
 import type { CertificateCache, EfirmaCertificate } from '../efirma/certificate-cache.js';
+import type { FolioState, RegisteredSigner } from '../shared/signer.js';
 
-/** A responsible signer registered for the institution, as the registry stores it. */
-export interface RegisteredSigner {
-  readonly id: string;
-  readonly sha256: string;
-  readonly numeroCertificado: string;
-  readonly curp: string;
-  readonly nombre: string;
-  readonly active: boolean;
-}
+export type { FolioState, RegisteredSigner } from '../shared/signer.js';
 
 export interface RenapoRecord {
   readonly nombre: string;
   readonly primerApellido: string;
   readonly segundoApellido: string;
 }
-
-export type FolioState = 'free' | 'registered' | 'registered-in-lote';
 
 /** Everything the checks need from outside, prefetched by the pipeline: the domain does no I/O. */
 export interface TituloContext {

@@ -9,12 +9,11 @@ import { fail, ok, skip, type CheckResult } from '../checks.js';
 import type { CheckCode } from '../check-codes.js';
 import type { EfirmaCertificate } from '../efirma/certificate-cache.js';
 import { verifySello } from '../efirma/sello.js';
+import { fielProblem, isValidOn, keyProblem, readCertificate, registrationProblem, signerOf, validityInMexicoCity } from '../shared/signer.js';
 import { cadenaForSigner, type CadenaParts } from './cadena.js';
 import type { TituloContext } from './context.js';
 import { given, type FirmaResponsable } from './model.js';
 import * as msg from './sep-messages.js';
-
-const MIN_RSA_BITS = 2048;
 
 const DEPENDENT_CODES: readonly CheckCode[] = [
   'FIRMA-CERT-KEY',
@@ -26,21 +25,8 @@ const DEPENDENT_CODES: readonly CheckCode[] = [
   'FIRMA-SELLO',
 ];
 
-const MEXICO_CITY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City', year: 'numeric', month: '2-digit', day: '2-digit' });
-const validityDates = new WeakMap<EfirmaCertificate, { readonly from: string; readonly to: string }>();
-
-/**
- * The certificate's validity as Mexico City calendar dates: fechaExpedicion is a date with no time,
- * so a certificate counts as valid on a day if it was valid at any moment of that day there.
- */
-export function validityInMexicoCity(cert: EfirmaCertificate): { readonly from: string; readonly to: string } {
-  let dates = validityDates.get(cert);
-  if (!dates) {
-    dates = { from: MEXICO_CITY_DATE.format(cert.validFrom), to: MEXICO_CITY_DATE.format(cert.validTo) };
-    validityDates.set(cert, dates);
-  }
-  return dates;
-}
+/** Re-exported for callers that read it from here; it lives in shared/signer.ts. */
+export { validityInMexicoCity };
 
 export interface FirmaInputs {
   readonly cadena: CadenaParts;
@@ -61,30 +47,30 @@ function checkFirma(firma: FirmaResponsable, inputs: FirmaInputs, ctx: TituloCon
     }
     return;
   }
-  const signer = { numeroCertificado: cert.number, curp: cert.curp, nombre: cert.name, sha256: cert.sha256 };
+  const signer = signerOf(cert);
 
-  if (cert.keyType === 'rsa' && cert.keyBits >= MIN_RSA_BITS) {
+  const key = keyProblem(cert);
+  if (key === null) {
     out.push(ok('FIRMA-CERT-KEY', `${node}: RSA ${cert.keyBits}-bit key`, { node }));
   } else {
     out.push(
-      fail('FIRMA-CERT-KEY', `${node}: the key is ${cert.keyType} ${cert.keyBits} bits; RSA of at least ${MIN_RSA_BITS} is required`, msg.BUS_CERTIFICATE_NOT_REGISTERED, {
+      fail('FIRMA-CERT-KEY', `${node}: the key is ${key.found} bits; ${key.expected} bits is required`, msg.BUS_CERTIFICATE_NOT_REGISTERED, {
         node,
         attribute: 'certificadoResponsable',
-        expected: `rsa ≥ ${MIN_RSA_BITS}`,
-        found: `${cert.keyType} ${cert.keyBits}`,
+        ...key,
       }),
     );
   }
 
-  if (cert.kind === 'FIEL' && cert.persona === 'FISICA') {
+  const fiel = fielProblem(cert);
+  if (fiel === null) {
     out.push(ok('FIRMA-CERT-FIEL', `${node}: e.firma (FIEL) of a persona física`, { node }));
   } else {
     out.push(
       fail('FIRMA-CERT-FIEL', `${node}: the certificate is ${cert.kind} of a persona ${cert.persona}; sellos are made with an e.firma (FIEL) of a persona física (§3.5)`, msg.BUS_CERTIFICATE_NOT_REGISTERED, {
         node,
         attribute: 'certificadoResponsable',
-        expected: 'FIEL FISICA',
-        found: `${cert.kind} ${cert.persona}`,
+        ...fiel,
       }),
     );
   }
@@ -118,20 +104,19 @@ function parse(firma: FirmaResponsable, ctx: TituloContext, out: CheckResult[]):
     out.push(skip('FIRMA-CERT-PARSE', `${node}: certificadoResponsable is missing`, { node, attribute: 'certificadoResponsable' }));
     return undefined;
   }
-  try {
-    const cert = ctx.certificates.fromBase64(firma.certificadoResponsable);
+  const reading = readCertificate(ctx.certificates, firma.certificadoResponsable);
+  if (reading.ok) {
+    const cert = reading.cert;
     out.push(ok('FIRMA-CERT-PARSE', `${node}: certificate ${cert.number ?? cert.serialHex} read`, { node, attribute: 'certificadoResponsable' }));
     return cert;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    out.push(
-      fail('FIRMA-CERT-PARSE', `${node}: certificadoResponsable is not a base64 DER certificate: ${reason}`, msg.BUS_CERTIFICATE_NOT_REGISTERED, {
-        node,
-        attribute: 'certificadoResponsable',
-      }),
-    );
-    return undefined;
   }
+  out.push(
+    fail('FIRMA-CERT-PARSE', `${node}: certificadoResponsable is not a base64 DER certificate: ${reading.reason}`, msg.BUS_CERTIFICATE_NOT_REGISTERED, {
+      node,
+      attribute: 'certificadoResponsable',
+    }),
+  );
+  return undefined;
 }
 
 function checkNumero(firma: FirmaResponsable, cert: EfirmaCertificate, out: CheckResult[]): void {
@@ -178,10 +163,8 @@ function checkRegistrado(firma: FirmaResponsable, cert: EfirmaCertificate, ctx: 
   const node = firma.node;
   const registered = ctx.signersBySha256.get(cert.sha256);
   const where = { node, attribute: 'certificadoResponsable', detail: { sha256: cert.sha256, numeroCertificado: cert.number } };
-  let problem: string | undefined;
-  if (registered === undefined) problem = 'is not registered as a signer of this institution';
-  else if (!registered.active) problem = `was registered (signer ${registered.id}) but is revoked`;
-  else if (registered.curp !== cert.curp) problem = `is registered under CURP ${registered.curp}, not the certificate's ${cert.curp ?? '(none)'}`;
+  const reason = registrationProblem(registered, cert);
+  const problem = reason === 'is not registered' ? 'is not registered as a signer of this institution' : reason;
   if (problem === undefined) {
     out.push(ok('FIRMA-CERT-REGISTRADO', `${node}: registered, active signer ${registered?.id ?? ''}`, where));
   } else {
@@ -197,7 +180,7 @@ function checkVigencia(firma: FirmaResponsable, cert: EfirmaCertificate, fechaEx
   }
   const { from, to } = validityInMexicoCity(cert);
   const where = { node, attribute: 'certificadoResponsable', expected: `${from} … ${to}`, found: fechaExpedicion };
-  if (from <= fechaExpedicion && fechaExpedicion <= to) {
+  if (isValidOn(cert, fechaExpedicion)) {
     out.push(ok('FIRMA-CERT-VIGENCIA', `${node}: the certificate is valid on fechaExpedicion ${fechaExpedicion}`, where));
   } else {
     out.push(

@@ -14,8 +14,8 @@ import {
   PROFESIONISTA,
   ROOT,
   type AttributesOf,
-  type ElementSpec,
 } from './schema.js';
+import { readAttributes } from '../shared/element-spec.js';
 
 export type FirmaResponsableAttributes = AttributesOf<typeof FIRMA_RESPONSABLE>;
 export type InstitucionAttributes = AttributesOf<typeof INSTITUCION>;
@@ -53,15 +53,7 @@ export interface TituloElements {
   readonly autenticacion: XmlElement | null;
 }
 
-/** One pass over the element's attributes, keeping those the spec defines. */
-export function readAttributes<S extends ElementSpec>(element: XmlElement, spec: S): AttributesOf<S> {
-  const out: Record<string, string | undefined> = {};
-  for (const name of spec.all) out[name] = undefined;
-  for (const a of element.attributes) {
-    if (spec.allowed.has(a.name) && out[a.name] === undefined) out[a.name] = a.value;
-  }
-  return out as AttributesOf<S>;
-}
+export { given, readAttributes } from '../shared/element-spec.js';
 
 export function firmaNode(index: number, count: number): string {
   return count === 1 ? 'FirmaResponsable' : `FirmaResponsable[${index + 1}]`;
@@ -79,9 +71,4 @@ export function readTitulo(elements: TituloElements): TituloElectronico {
     antecedente: readAttributes(elements.antecedente, ANTECEDENTE),
     autenticacion: elements.autenticacion ? readAttributes(elements.autenticacion, AUTENTICACION) : null,
   };
-}
-
-/** A value that is written and not empty. Optional attributes written as '' count as absent (§3.2). */
-export function given(value: string | undefined): value is string {
-  return value !== undefined && value !== '';
 }

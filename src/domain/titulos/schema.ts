@@ -2,24 +2,12 @@
  * The shape of a TituloElectronico v1.0 (spec met-titulos.md §2): element names, child order and
  * which attributes each element takes. Data only; structure.ts enforces it, model.ts reads by it.
  */
+import { spec } from '../shared/element-spec.js';
+
+export { XSI_NAMESPACE } from '../shared/xml-attributes.js';
+export { spec, type AttributesOf, type ElementSpec } from '../shared/element-spec.js';
+
 export const TITULOS_NAMESPACE = 'https://www.siged.sep.gob.mx/titulos/';
-export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
-
-export interface ElementSpec<R extends string = string, O extends string = string> {
-  readonly name: string;
-  readonly required: readonly R[];
-  readonly optional: readonly O[];
-  readonly all: readonly (R | O)[];
-  readonly allowed: ReadonlySet<string>;
-}
-
-function spec<const R extends string, const O extends string>(name: string, required: readonly R[], optional: readonly O[]): ElementSpec<R, O> {
-  const all = [...required, ...optional];
-  return Object.freeze({ name, required, optional, all, allowed: new Set<string>(all) });
-}
-
-/** The attribute values of an element: undefined when absent, '' when written empty. */
-export type AttributesOf<S> = S extends ElementSpec<infer R, infer O> ? { readonly [K in R | O]: string | undefined } : never;
 
 /** §2.3 */
 export const ROOT = spec('TituloElectronico', ['version', 'folioControl'], []);

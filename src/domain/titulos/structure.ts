@@ -17,16 +17,16 @@ import {
   PROFESIONISTA,
   ROOT,
   TITULOS_NAMESPACE,
-  XSI_NAMESPACE,
   type ChildName,
   type ElementSpec,
 } from './schema.js';
 import * as msg from './sep-messages.js';
 
-const CHILD_INDEX: ReadonlyMap<string, number> = new Map(CHILD_ORDER.map((name, i) => [name, i]));
+import { DEFAULT_XSI_PREFIXES, hasText, isDeclarationOrXsi, xsiPrefixes } from '../shared/xml-attributes.js';
 
-/** `xsi` itself: an undeclared prefix never reaches the domain (the parser rejects it). */
-export const DEFAULT_XSI_PREFIXES: ReadonlySet<string> = new Set(['xsi']);
+export { DEFAULT_XSI_PREFIXES, isDeclarationOrXsi, xsiPrefixes } from '../shared/xml-attributes.js';
+
+const CHILD_INDEX: ReadonlyMap<string, number> = new Map(CHILD_ORDER.map((name, i) => [name, i]));
 
 /** TIT-ROOT, then TIT-ELEMENT. Returns the located elements, or null when the model cannot be read. */
 export function checkStructure(root: XmlElement, out: CheckResult[]): TituloElements | null {
@@ -131,15 +131,6 @@ function checkContent(element: XmlElement, out: CheckResult[]): void {
   if (hasText(element)) out.push(textError(element.name, element.name));
 }
 
-function hasText(element: XmlElement): boolean {
-  const text = element.text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
-  }
-  return false;
-}
-
 function textError(node: string, name: string): CheckResult {
   return fail('TIT-ELEMENT', `${name} must be empty: all título data sit in attributes`, msg.elementInvalid(node, '#text'), {
     node,
@@ -213,26 +204,4 @@ export function checkAttributes(elements: TituloElements, out: CheckResult[]): v
   else out.push(ok('TIT-ATTR-REQUIRED', 'Every required attribute is present and not empty'));
   if (unknown.length) out.push(...unknown);
   else out.push(ok('TIT-ATTR-UNKNOWN', 'No element carries an attribute SEP does not define'));
-}
-
-/**
- * Prefixes bound to the XML Schema instance namespace in scope of this element. Producers add
- * `xsi:schemaLocation` (§2.1); SEP apparently ignores it, so xsi:* attributes are not "unknown".
- */
-export function xsiPrefixes(element: XmlElement, inherited: ReadonlySet<string>): ReadonlySet<string> {
-  let scope: Set<string> | undefined;
-  for (const a of element.attributes) {
-    if (!a.name.startsWith('xmlns:')) continue;
-    const prefix = a.name.slice(6);
-    scope ??= new Set(inherited);
-    if (a.value === XSI_NAMESPACE) scope.add(prefix);
-    else scope.delete(prefix);
-  }
-  return scope ?? inherited;
-}
-
-export function isDeclarationOrXsi(name: string, xsi: ReadonlySet<string>): boolean {
-  if (name === 'xmlns' || name.startsWith('xmlns:')) return true;
-  const colon = name.indexOf(':');
-  return colon > 0 && xsi.has(name.slice(0, colon));
 }

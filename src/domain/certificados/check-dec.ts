@@ -1,0 +1,100 @@
+/**
+ * checkDec: every check of one DEC 3.0, in "SEP order".
+ *
+ * MEC reports per certificate (spec mec-certificados.md §4.7) and, like MET, presumably the first
+ * error it meets, so the order of evaluation decides which message an uploader sees. The order used:
+ *
+ *   1. structure   DEC-ROOT, DEC-VERSION (a version other than 3.0 stops here: it selects the
+ *                  layout), DEC-ELEMENT, DEC-NODO-SEP, DEC-ATTR-REQUIRED, DEC-ATTR-UNKNOWN
+ *                  (stops after DEC-NODO-SEP when a required element is missing)
+ *   2. formats     DEC-DATE-FORMAT, DEC-INTEGER-FORMAT, DEC-GRADE-FORMAT, DEC-CREDITS-FORMAT,
+ *                  DEC-CICLO-FORMAT, DEC-CURP-FORMAT, DEC-FOLIO-FORMAT, DEC-PIPE
+ *   3. catalogs    DEC-CAT-TIPO-CERTIFICADO, -CARGO, -ENTIDAD (Ipes, Expedicion), -TIPO-PERIODO,
+ *                  -NIVEL-ESTUDIOS, -GENERO, -TIPO-CERTIFICACION, -TIPO-ASIGNATURA, -OBSERVACIONES
+ *   4. registered  DEC-SERVICIO-FIRMANTE, DEC-INSTITUCION, DEC-CAMPUS, DEC-CAMPUS-ENTIDAD, DEC-PLAN,
+ *                  DEC-RVOE, DEC-PLAN-PERIODO, DEC-PLAN-NIVEL, DEC-PLAN-ESCALA,
+ *                  DEC-ASIGNATURA-REPETIDA, -PLAN, -TIPO, -CREDITOS
+ *   5. arithmetic  DEC-CALIFICACION-RANGO, DEC-TOTAL, DEC-ASIGNADAS, DEC-TOTAL-CREDITOS,
+ *                  DEC-CREDITOS-OBTENIDOS, DEC-PROMEDIO, DEC-NUMERO-CICLOS, DEC-CERTIFICADO-TOTAL
+ *   6. dates       DEC-EXPEDICION-FECHA, DEC-FECHA-NACIMIENTO
+ *   7. signer      DEC-FIRMA-CERT-PARSE, -KEY, -FIEL, -NUMERO, -CURP, -REGISTRADO,
+ *                  DEC-FIRMA-CAMPUS-VENCIDA, DEC-FIRMA-CERT-VIGENCIA
+ *   8. sello       DEC-FIRMA-SELLO (detail: the recomputed cadena and the signer)
+ *   9. folio       DEC-FOLIO-REGISTRADO / DEC-FOLIO-LOTE
+ *
+ * SEP's real order is not public. This is the emulator's design, mirroring checkTitulo: what the
+ * schema would catch first, then local values, then the registered data, then cryptography, then
+ * the folio registry. Every check records a result (ok, warning and skipped too).
+ */
+import type { CheckResult } from '../checks.js';
+import type { XmlElement } from '../../intake/xml-tree.js';
+import { attr } from '../../intake/xml-tree.js';
+import { checkArithmetic } from './arithmetic.js';
+import { checkCatalogs } from './catalog-checks.js';
+import type { DecContext } from './context.js';
+import { checkExpedicionFecha, checkFechaNacimiento } from './dates.js';
+import { checkFirma } from './firma.js';
+import { checkFolio } from './folio.js';
+import { checkFormats } from './formats.js';
+import { readDec } from './model.js';
+import { checkRegistered } from './registered.js';
+import { checkAttributes, checkRoot, checkStructure, checkVersion } from './structure.js';
+
+export type { DecContext, DecOptions, FolioState, PlanLookup, RegisteredCampus, RegisteredInstitution, RegisteredPlan, RegisteredSigner } from './context.js';
+export { DEFAULT_DEC_OPTIONS, decOptions } from './context.js';
+
+export interface DecAlumno {
+  readonly curp: string;
+  readonly nombre: string;
+  readonly primerApellido: string;
+  readonly segundoApellido: string;
+  readonly numeroControl: string;
+}
+
+export interface DecOutcome {
+  /** folioControl as written, when the root is a Dec carrying one. */
+  readonly folioControl: string | null;
+  /** Every check, in evaluation order; the first error gives SEP's message. */
+  readonly checks: CheckResult[];
+  /** The student, for operators' queries (null when the DEC could not be read). */
+  readonly alumno: DecAlumno | null;
+  readonly idCampus: string | null;
+  readonly idCarrera: string | null;
+}
+
+export function checkDec(root: XmlElement, ctx: DecContext): DecOutcome {
+  const checks: CheckResult[] = [];
+  const none = { alumno: null, idCampus: null, idCarrera: null };
+  if (!checkRoot(root, checks)) return { folioControl: null, checks, ...none };
+  const folioControl = attr(root, 'folioControl') ?? null;
+  if (!checkVersion(root, ctx.options, checks)) return { folioControl, checks, ...none };
+
+  const elements = checkStructure(root, checks);
+  if (elements === null) return { folioControl, checks, ...none };
+  checkAttributes(elements, checks);
+
+  const d = readDec(elements);
+  checkFormats(d, ctx.options, checks);
+  checkCatalogs(d, ctx.options, checks);
+  const { campus, plan } = checkRegistered(d, ctx, checks);
+  checkArithmetic(d, plan, ctx.options, checks);
+  checkExpedicionFecha(d, ctx.today, ctx.options, checks);
+  checkFechaNacimiento(d, ctx.today, ctx.options, checks);
+  checkFirma(d, campus, ctx, checks);
+  checkFolio(d.folioControl, ctx.folioState, checks);
+
+  const a = d.alumno;
+  return {
+    folioControl,
+    checks,
+    alumno: {
+      curp: a.curp ?? '',
+      nombre: a.nombre ?? '',
+      primerApellido: a.primerApellido ?? '',
+      segundoApellido: a.segundoApellido ?? '',
+      numeroControl: a.numeroControl ?? '',
+    },
+    idCampus: d.ipes.idCampus ?? null,
+    idCarrera: d.carrera.idCarrera ?? null,
+  };
+}
