@@ -111,7 +111,7 @@ export interface DocumentoTable {
   folio_control: string;
   estatus: 1 | 2;
   descripcion: string;
-  checks: Json<StoredCheck[]>;
+  checks: Json<Array<string | StoredCheck>>;
   xml: Bytes | null;
 }
 

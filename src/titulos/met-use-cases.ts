@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import { CHECK_CODES, isCheckCode } from '../domain/check-codes.js';
 import { lookupMotivoCancelacion } from '../domain/catalogs/titulos.js';
+import { decodeChecks } from '../store/check-codec.js';
 import type { Authenticator, WsPrincipal } from '../registry/authenticator.js';
 import { findLoteSummary, insertLote, listDocumentos } from '../store/repositories/lotes.js';
 import { cancelTitulo, findTitulos } from '../store/repositories/titulos.js';
@@ -145,7 +145,7 @@ export class MetUseCases implements MetService {
         estatus: d.estatus,
         descripcion: d.descripcion,
         folioControl: d.folio_control,
-        checks: 'checks' in d ? withExplanations(d.checks as StoredCheck[]) : [],
+        checks: 'checks' in d ? decodeChecks(d.checks as Array<string | StoredCheck>) : [],
       })),
     };
   }
@@ -180,9 +180,4 @@ export class MetUseCases implements MetService {
     if (lote.status !== 'processed') return false;
     return this.deps.clock.now().getTime() >= lote.received_at.getTime() + this.deps.processingDelayMs;
   }
-}
-
-/** Stored ok-checks may omit their explanation; the catalog title stands in for it. */
-function withExplanations(checks: readonly StoredCheck[]): StoredCheck[] {
-  return checks.map((c) => (c.explanation || !isCheckCode(c.code) ? c : { ...c, explanation: CHECK_CODES[c.code].title }));
 }

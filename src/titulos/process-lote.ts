@@ -1,15 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { CheckResult } from '../domain/checks.js';
 import { mexicoCityDate } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import { parseCertificate, type EfirmaCertificate } from '../domain/efirma/certificate.js';
 import type { RegisteredSigner, RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
+import { encodeChecks } from '../store/check-codec.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates, listSigners } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
-import type { Database, LoteRow, NewDocumento, StoredCheck } from '../store/schema.js';
+import type { Database, LoteRow, NewDocumento } from '../store/schema.js';
 import { LoteEvaluator, scanLote, unpackLote, type EvaluatedDocument } from './evaluate-lote.js';
 
 export interface ProcessLoteDeps {
@@ -106,19 +106,9 @@ function toRow(loteId: number, d: EvaluatedDocument): NewDocumento {
     folio_control: d.folioControl,
     estatus: d.estatus,
     descripcion: d.descripcion,
-    checks: JSON.stringify(d.checks.map(compactCheck)),
+    checks: encodeChecks(d.checks),
     xml: d.xml,
   };
-}
-
-/**
- * Passing checks are stored without their explanation (the read path puts the catalog title back):
- * it cuts the stored JSON per document by about 40%, and with it the cost of storing a lote.
- */
-function compactCheck(check: CheckResult): StoredCheck {
-  if (check.status !== 'ok') return check;
-  const { explanation: _explanation, ...rest } = check;
-  return rest;
 }
 
 function toTitulo(lote: LoteRow, d: EvaluatedDocument, registeredAt: Date) {
