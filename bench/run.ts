@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     log(`  stages alone:   unpackUpload ${fmt(ceiling.stages.unpackFilesPerSec)} files/s; parseSafeXml ${fmt(ceiling.stages.parseDocsPerSec)} docs/s; checkTitulo ${fmt(ceiling.stages.checkDocsPerSec)} docs/s`);
     log(`  ceiling:        ${fmt(ceiling.ceilingDocsPerSec)} docs/s (median of ${ceiling.ceilingRunsDocsPerSec.length}: ${ceiling.ceilingRunsDocsPerSec.join(', ')})`);
     log(`                  = ${pct(ceiling.ceilingDocsPerSec / ceiling.raw.rsa2048VerifyPerSec)} of raw RSA verify, ${pct(ceiling.ceilingDocsPerSec / ceiling.raw.yauzlUnzipFilesPerSec)} of raw yauzl unzip`);
-    log(`  via evaluateLote (in-memory registry): ${fmt(ceiling.evaluateLoteDocsPerSec)} docs/s`);
+    log(`  via the service path (unpackLote + pre-scan + LoteEvaluator, in-memory registry): ${fmt(ceiling.evaluateLoteDocsPerSec)} docs/s`);
   }
 
   let e2e: E2eResult | undefined;
