@@ -21,4 +21,5 @@ COPY fixtures ./fixtures
 COPY bin ./bin
 EXPOSE 3000
 USER node
-CMD ["node", "dist/src/server.js"]
+ENV METMEC_MAX_HEAP_MB=256
+CMD ["sh", "-c", "exec node --max-old-space-size=${METMEC_MAX_HEAP_MB} dist/src/server.js"]

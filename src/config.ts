@@ -24,6 +24,8 @@ export interface Config {
   };
   readonly limits: IntakeLimits;
   readonly maxEnvelopeBytes: number;
+  /** Applied by the start script as --max-old-space-size; validated here like every variable. */
+  readonly maxHeapMb: number;
   readonly cadenaEscapeXml: boolean;
   readonly renapo: boolean;
 }
@@ -59,6 +61,10 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   METMEC_MAX_ENTRY_BYTES: { description: 'Cap on one inflated zip entry (and on a single XML)', default: String(DEFAULT_INTAKE_LIMITS.maxEntryBytes) },
   METMEC_MAX_TOTAL_BYTES: { description: 'Cap on all inflated bytes of one zip', default: String(DEFAULT_INTAKE_LIMITS.maxTotalBytes) },
   METMEC_MAX_COMPRESSION_RATIO: { description: 'Cap on inflated/compressed size of a zip entry', default: String(DEFAULT_INTAKE_LIMITS.maxCompressionRatio) },
+  METMEC_MAX_HEAP_MB: {
+    description: "V8 heap cap for `npm start` (read by the start script): old garbage is collected before the process grows past it",
+    default: '256',
+  },
   METMEC_CADENA_ESCAPE_XML: { description: 'Build the cadena with & " < > XML-escaped (spec §3.4 open question)', default: 'false' },
   METMEC_RENAPO: { description: 'Check graduates against the emulated RENAPO registry', default: 'false' },
 };
@@ -93,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // base64 grows 4/3, plus room for the envelope around it.
     maxEnvelopeBytes: Math.ceil((maxUploadBytes * 4) / 3) + 64 * 1024,
+    maxHeapMb: read.integer('METMEC_MAX_HEAP_MB', 64, 65_536),
     cadenaEscapeXml: read.boolean('METMEC_CADENA_ESCAPE_XML'),
     renapo: read.boolean('METMEC_RENAPO'),
   };

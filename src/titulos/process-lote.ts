@@ -5,6 +5,7 @@ import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import { parseCertificate, type EfirmaCertificate } from '../domain/efirma/certificate.js';
 import type { RegisteredSigner, RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
+import type { PackageEntry } from '../intake/package.js';
 import { encodeChecks } from '../store/check-codec.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates, listSigners } from '../store/repositories/registry.js';
@@ -74,8 +75,8 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
       });
       const { entries } = unpacked;
       let storing: Promise<void> = Promise.resolve();
-      for (let start = 0; start < entries.length; start += CHUNK) {
-        const documents = evaluator.evaluate(entries.slice(start, start + CHUNK), start);
+      for (const [start, end] of chunks(entries)) {
+        const documents = evaluator.evaluate(entries.slice(start, end), start);
         await storing;
         storing = store(documents);
       }
@@ -96,7 +97,23 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   });
 }
 
-const CHUNK = 500;
+const CHUNK_FILES = 500;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** [start, end) ranges of at most CHUNK_FILES files and, past the first file, CHUNK_BYTES of XML. */
+function* chunks(entries: readonly PackageEntry[]): Generator<[number, number]> {
+  let start = 0;
+  while (start < entries.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < entries.length && end - start < CHUNK_FILES && (end === start || bytes + entries[end]!.bytes.length <= CHUNK_BYTES)) {
+      bytes += entries[end]!.bytes.length;
+      end++;
+    }
+    yield [start, end];
+    start = end;
+  }
+}
 
 function toRow(loteId: number, d: EvaluatedDocument): NewDocumento {
   return {
