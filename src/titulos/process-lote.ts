@@ -8,7 +8,8 @@ import type { IntakeLimits } from '../intake/limits.js';
 import type { PackageEntry } from '../intake/package.js';
 import { encodeChecks } from '../store/check-codec.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
-import { findRenapoPeople, listAuthorityCertificates, listSigners } from '../store/repositories/registry.js';
+import { signersBySha256 } from '../registry/signer-lookup.js';
+import { findRenapoPeople, listAuthorityCertificates } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
 import type { Database, LoteRow, NewDocumento } from '../store/schema.js';
 import { LoteEvaluator, scanLote, unpackLote, type EvaluatedDocument } from './evaluate-lote.js';
@@ -34,7 +35,7 @@ export class LeaseLostError extends Error {
 export async function processLote(lote: LoteRow, owner: string, deps: ProcessLoteDeps): Promise<{ registered: number; rejected: number }> {
   const { db } = deps;
   const startedAt = deps.clock.now();
-  const [signersBySha256, authorityCertificates] = await Promise.all([loadSigners(db, lote.cve_institucion), loadAuthorityCertificates(db)]);
+  const [signers, authorityCertificates] = await Promise.all([signersBySha256(db, lote.cve_institucion), loadAuthorityCertificates(db)]);
   // The stored file is not kept past unpacking: its entries are copies.
   const unpacked = await unpackLote(lote.nombre_archivo, await readLoteArchivo(db, lote.id, lote.archivo_bytes), deps.limits);
   const scan = unpacked.ok ? scanLote(unpacked.entries, deps.limits.xml, deps.renapo) : { folios: [], curps: [] };
@@ -68,7 +69,7 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
         xmlLimits: deps.limits.xml,
         cadenaEscapeXml: deps.cadenaEscapeXml,
         certificates: deps.certificates,
-        signersBySha256,
+        signersBySha256: signers,
         authorityCertificates,
         registeredFolios: await registeredFolios(trx, lote.environment, lote.cve_institucion, scan.folios),
         renapo,
@@ -141,16 +142,6 @@ function toTitulo(lote: LoteRow, d: EvaluatedDocument, registeredAt: Date) {
     segundoApellido: d.profesionista?.segundoApellido ?? '',
     registeredAt,
   };
-}
-
-async function loadSigners(db: Kysely<Database>, cveInstitucion: string): Promise<Map<string, RegisteredSigner>> {
-  const rows = await listSigners(db, cveInstitucion);
-  return new Map(
-    rows.map((r) => [
-      r.sha256,
-      { id: String(r.id), sha256: r.sha256, numeroCertificado: r.numero_certificado, curp: r.curp, nombre: r.nombre, active: r.status === 'active' },
-    ]),
-  );
 }
 
 async function loadAuthorityCertificates(db: Kysely<Database>): Promise<Map<string, EfirmaCertificate>> {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, EnvironmentColumn, LoteRow, LoteStatus, NewDocumento } from '../schema.js';
+import type { Database, EnvironmentColumn, LoteKind, LoteRow, LoteStatus, NewDocumento } from '../schema.js';
 
 export interface NewLote {
   environment: EnvironmentColumn;
@@ -9,6 +9,10 @@ export interface NewLote {
   nombreArchivo: string;
   archivo: Uint8Array;
   receivedAt: Date;
+  /** MEC uploads: the folio and which of its attempts this is. */
+  kind?: LoteKind;
+  mecFolioId?: number;
+  attemptNo?: number;
 }
 
 const ARCHIVO_PIECE = 1024 * 1024;
@@ -30,6 +34,9 @@ export async function insertLote(db: Kysely<Database>, lote: NewLote): Promise<{
       nombre_archivo: lote.nombreArchivo,
       archivo_bytes: lote.archivo.byteLength,
       received_at: lote.receivedAt,
+      kind: lote.kind ?? 'titulos',
+      mec_folio_id: lote.mecFolioId ?? null,
+      attempt_no: lote.attemptNo ?? null,
     })
     .returning(['id', 'numero_lote'])
     .executeTakeFirstOrThrow();
@@ -188,17 +195,21 @@ export function findLote(db: Kysely<Database>, environment: EnvironmentColumn, n
 }
 
 /** Lote metadata without the uploaded bytes, for status queries. */
-export function findLoteSummary(db: Kysely<Database>, environment: EnvironmentColumn, numeroLote: number) {
+export function findLoteSummary(db: Kysely<Database>, environment: EnvironmentColumn, numeroLote: number, kind: LoteKind = 'titulos') {
   return db
     .selectFrom('lote')
     .select(LOTE_SUMMARY_COLUMNS)
     .where('environment', '=', environment)
     .where('numero_lote', '=', numeroLote)
+    .where('kind', '=', kind)
     .executeTakeFirst();
 }
 
 export const LOTE_SUMMARY_COLUMNS = [
   'id',
+  'kind',
+  'mec_folio_id',
+  'attempt_no',
   'environment',
   'numero_lote',
   'cve_institucion',

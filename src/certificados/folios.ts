@@ -1,0 +1,204 @@
+import { randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { CheckResult } from '../domain/checks.js';
+import type { IntakeLimits } from '../intake/limits.js';
+import { unpackUpload } from '../intake/package.js';
+import type { WsPrincipal } from '../registry/authenticator.js';
+import { insertLote } from '../store/repositories/lotes.js';
+import {
+  consumeAttempt,
+  countAuthenticated,
+  countFolios,
+  findFolio,
+  folioAttempts,
+  insertFolio,
+  payFolio,
+} from '../store/repositories/mec.js';
+import { findInstitution } from '../store/repositories/registry.js';
+import type { Database, MecFolioRow, PaymentMethod } from '../store/schema.js';
+
+/** The folio rules (spec mec-certificados.md §4.6), each a documented default. */
+export const FOLIO_RULES = {
+  /** Upload attempts per folio, test and production alike ("each folio can be used up to 3 times"). */
+  maxAttempts: 3,
+  /** Test folios an institution may open in the test environment. */
+  testFolios: 100,
+  /** Certificates authenticated in test before production access may be granted. */
+  productionThreshold: 10,
+  /** Hours from payment to activation, by the service clock. */
+  activationHours: { 'linea-de-captura': 48, tarjeta: 24 } as Record<Exclude<PaymentMethod, 'prueba'>, number>,
+} as const;
+
+export type FolioState = 'pending-payment' | 'paid' | 'active' | 'complete' | 'exhausted';
+
+export class FolioError extends Error {
+  override readonly name = 'FolioError';
+  constructor(
+    readonly code: 'NOT_FOUND' | 'REFUSED',
+    message: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export type UploadOutcome =
+  | { kind: 'accepted'; numeroLote: number; attempt: number; attemptsLeft: number }
+  | { kind: 'rejected'; reason: string; check?: CheckResult; detail?: Record<string, unknown> };
+
+/**
+ * MEC folios: bought for N certificates (production) or opened from the test allowance, paid,
+ * activated after the payment delay, and spent by at most three upload attempts.
+ */
+export class MecFolios {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly limits: IntakeLimits,
+    private readonly onUploadQueued: () => void,
+  ) {}
+
+  async create(principal: WsPrincipal, certificados: number): Promise<MecFolioRow> {
+    const institution = await findInstitution(this.db, principal.cveInstitucion);
+    if (!institution?.id_mec) throw new FolioError('REFUSED', `institution ${principal.cveInstitucion} is not registered with the MEC`);
+    const now = this.clock.now();
+    if (principal.environment === 'qa') {
+      const used = await countFolios(this.db, principal.cveInstitucion, 'qa');
+      if (used >= FOLIO_RULES.testFolios) {
+        throw new FolioError('REFUSED', `the ${FOLIO_RULES.testFolios} test folios of this institution are used`, { testFolios: FOLIO_RULES.testFolios });
+      }
+      return insertFolio(this.db, { environment: 'qa', cveInstitucion: principal.cveInstitucion, certificados, paymentMethod: 'prueba', lineaCaptura: null, paidAt: now, activeFrom: now, createdAt: now });
+    }
+    if (!institution.mec_production_granted_at) {
+      throw new FolioError('REFUSED', 'production access has not been granted to this institution yet (an operator grants it after 10 certificates authenticated in test)');
+    }
+    const lineaCaptura = `0${Array.from({ length: 19 }, () => randomInt(10)).join('')}`;
+    return insertFolio(this.db, { environment: 'prod', cveInstitucion: principal.cveInstitucion, certificados, paymentMethod: null, lineaCaptura, paidAt: null, activeFrom: null, createdAt: now });
+  }
+
+  /** Records the payment; the folio activates 48 h (línea de captura) or 24 h (card) later. */
+  async pay(principal: WsPrincipal, folio: string, method: Exclude<PaymentMethod, 'prueba'>): Promise<MecFolioRow> {
+    const row = await this.find(principal, folio);
+    if (row.paid_at) throw new FolioError('REFUSED', `folio ${folio} is already paid`, { paidAt: row.paid_at });
+    const paidAt = this.clock.now();
+    const activeFrom = new Date(paidAt.getTime() + FOLIO_RULES.activationHours[method] * 3_600_000);
+    const paid = await payFolio(this.db, row.id, method, paidAt, activeFrom);
+    if (!paid) throw new FolioError('REFUSED', `folio ${folio} is already paid`);
+    return paid;
+  }
+
+  async find(principal: Pick<WsPrincipal, 'cveInstitucion'>, folio: string): Promise<MecFolioRow> {
+    const row = await findFolio(this.db, principal.cveInstitucion, folio);
+    if (!row) throw new FolioError('NOT_FOUND', `folio ${folio} does not exist for institution ${principal.cveInstitucion}`);
+    return row;
+  }
+
+  state(row: MecFolioRow): FolioState {
+    if (row.authenticated >= row.certificados) return 'complete';
+    if (row.attempts_used >= FOLIO_RULES.maxAttempts) return 'exhausted';
+    if (!row.paid_at || !row.active_from) return 'pending-payment';
+    return row.active_from.getTime() > this.clock.now().getTime() ? 'paid' : 'active';
+  }
+
+  async view(row: MecFolioRow) {
+    return {
+      folio: row.folio,
+      environment: row.environment,
+      cveInstitucion: row.cve_institucion,
+      certificados: row.certificados,
+      authenticated: row.authenticated,
+      pending: row.certificados - row.authenticated,
+      state: this.state(row),
+      payment: { method: row.payment_method, lineaCaptura: row.linea_captura, paidAt: row.paid_at, activeFrom: row.active_from },
+      attempts: { used: row.attempts_used, left: Math.max(0, FOLIO_RULES.maxAttempts - row.attempts_used), max: FOLIO_RULES.maxAttempts },
+      uploads: (await folioAttempts(this.db, row.id)).map((a) => ({
+        attempt: a.attempt_no,
+        numeroLote: a.numero_lote,
+        nombreArchivo: a.nombre_archivo,
+        status: a.status,
+        receivedAt: a.received_at,
+        processedAt: a.processed_at,
+        counts: a.status === 'processed' ? { total: a.total, satisfactorio: a.registered, rejected: a.rejected } : null,
+      })),
+      createdAt: row.created_at,
+    };
+  }
+
+  /**
+   * An upload against a folio. The zip must hold exactly the certificates still pending; a zip that
+   * cannot be read or holds another count is refused without spending an attempt. The attempt is
+   * taken by one conditional UPDATE in the same transaction that queues the upload, so however many
+   * uploads race for a folio, at most three are ever accepted.
+   */
+  async upload(principal: WsPrincipal, folio: string, nombreArchivo: string, archivo: Buffer): Promise<UploadOutcome> {
+    const row = await this.find(principal, folio);
+    const state = this.state(row);
+    if (state !== 'active') return { kind: 'rejected', reason: refusal(state, row) };
+    const unpacked = await unpackUpload(nombreArchivo, archivo, this.limits);
+    if (!unpacked.ok) return { kind: 'rejected', reason: 'the upload cannot be read as certificates', check: unpacked.error };
+    const pending = row.certificados - row.authenticated;
+    if (unpacked.entries.length !== pending) {
+      return {
+        kind: 'rejected',
+        reason: `folio ${folio} expects exactly ${pending} certificate(s) in this upload; the file holds ${unpacked.entries.length}`,
+        detail: { expected: pending, found: unpacked.entries.length },
+      };
+    }
+    const now = this.clock.now();
+    const accepted = await this.db.transaction().execute(async (trx) => {
+      const attempt = await consumeAttempt(trx, row.id, now, FOLIO_RULES.maxAttempts);
+      if (!attempt) return undefined;
+      const lote = await insertLote(trx, {
+        environment: row.environment,
+        cveInstitucion: row.cve_institucion,
+        usuario: principal.usuario,
+        channel: 'rest',
+        nombreArchivo,
+        archivo,
+        receivedAt: now,
+        kind: 'certificados',
+        mecFolioId: row.id,
+        attemptNo: attempt.attempts_used,
+      });
+      return { ...lote, attempt: attempt.attempts_used };
+    });
+    if (!accepted) {
+      const current = await this.find(principal, folio);
+      return { kind: 'rejected', reason: refusal(this.state(current), current) };
+    }
+    this.onUploadQueued();
+    return { kind: 'accepted', numeroLote: accepted.numeroLote, attempt: accepted.attempt, attemptsLeft: FOLIO_RULES.maxAttempts - accepted.attempt };
+  }
+
+  /** An operator grants production access once the institution has 10 certificates authenticated in test. */
+  async grantProduction(cveInstitucion: string): Promise<{ grantedAt: Date; authenticatedInTest: number }> {
+    const institution = await findInstitution(this.db, cveInstitucion);
+    if (!institution?.id_mec) throw new FolioError('NOT_FOUND', `institution ${cveInstitucion} is not registered with the MEC`);
+    const authenticatedInTest = await countAuthenticated(this.db, cveInstitucion, 'qa');
+    if (authenticatedInTest < FOLIO_RULES.productionThreshold) {
+      throw new FolioError('REFUSED', `production access needs ${FOLIO_RULES.productionThreshold} certificates authenticated in test; ${cveInstitucion} has ${authenticatedInTest}`, {
+        expected: FOLIO_RULES.productionThreshold,
+        found: authenticatedInTest,
+      });
+    }
+    const grantedAt = institution.mec_production_granted_at ?? this.clock.now();
+    await this.db.updateTable('institution').set({ mec_production_granted_at: grantedAt }).where('cve_institucion', '=', cveInstitucion).execute();
+    return { grantedAt, authenticatedInTest };
+  }
+}
+
+function refusal(state: FolioState, row: MecFolioRow): string {
+  switch (state) {
+    case 'pending-payment':
+      return `folio ${row.folio} is not paid yet`;
+    case 'paid':
+      return `folio ${row.folio} is paid and activates at ${row.active_from?.toISOString()} (48 h after a línea de captura payment, 24 h after a card payment)`;
+    case 'complete':
+      return `folio ${row.folio} has all its ${row.certificados} certificate(s) authenticated; it accepts no more uploads`;
+    case 'exhausted':
+      return `folio ${row.folio} has used its ${FOLIO_RULES.maxAttempts} attempts; buy a new folio for the certificates still pending`;
+    default:
+      return `folio ${row.folio} cannot take an upload now`;
+  }
+}
