@@ -14,6 +14,13 @@ import type { Store } from './store/db.js';
 import { MetUseCases } from './titulos/met-use-cases.js';
 import { processLote } from './titulos/process-lote.js';
 import { metSoapPlugin } from './wire/met/soap-plugin.js';
+import { mecRestRoutes } from './api/mec-routes.js';
+import { mecAdminRoutes } from './admin/mec-routes.js';
+import { DEFAULT_AUTHORITY_OFFICIAL, loadAuthority, type Authority } from './authority/authority.js';
+import { MecFolios } from './certificados/folios.js';
+import { MecRegistry } from './certificados/mec-registry.js';
+import { processMecUpload } from './certificados/process-upload.js';
+import { DEFAULT_DEC_OPTIONS } from './domain/certificados/check-dec.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -29,6 +36,9 @@ export interface Services {
   readonly clock: AdjustableClock;
   readonly met: MetUseCases;
   readonly registry: RegistryService;
+  readonly mecRegistry: MecRegistry;
+  readonly folios: MecFolios;
+  readonly authority: Authority;
   readonly worker: LoteWorker;
 }
 
@@ -51,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? new AdjustableClock();
   const authenticator = new Authenticator(store.db, clock);
   const certificates = new CertificateCache();
+  const authority = loadAuthority({ ...config.authority, official: DEFAULT_AUTHORITY_OFFICIAL });
   const worker = new LoteWorker({
     db: store.db,
     pollMs: config.worker.pollMs,
@@ -59,7 +70,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock,
     log: app.log,
     process: (lote, owner) =>
-      processLote(lote, owner, {
+      lote.kind === 'certificados'
+        ? processMecUpload(lote, owner, { db: store.db, clock, limits: config.limits, certificates, authority, options: DEFAULT_DEC_OPTIONS })
+        : processLote(lote, owner, {
         db: store.db,
         clock,
         limits: config.limits,
@@ -77,7 +90,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxUploadBytes: config.limits.maxUploadBytes,
   });
   const registry = new RegistryService(store.db, clock, authenticator);
-  app.decorate('services', { config, store, clock, met, registry, worker });
+  const mecRegistry = new MecRegistry(store.db, clock, registry);
+  const folios = new MecFolios(store.db, clock, config.limits, () => worker.wake());
+  app.decorate('services', { config, store, clock, met, registry, mecRegistry, folios, authority, worker });
 
   if (config.worker.enabled) {
     app.addHook('onReady', async () => worker.start());
@@ -110,7 +125,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       api.setErrorHandler(apiErrorHandler);
       await api.register(metRestRoutes, { prefix: '/met' });
+      await api.register(mecRestRoutes, { prefix: '/mec' });
       await api.register(adminRoutes, { prefix: '/admin' });
+      await api.register(mecAdminRoutes, { prefix: '/admin' });
     },
     { prefix: '/api/v1' },
   );

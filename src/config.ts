@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake/limits.js';
+import { repoPath } from './repo-path.js';
 
 /**
  * One typed, frozen configuration read from the environment. Every variable is listed in
@@ -28,6 +29,8 @@ export interface Config {
   readonly maxHeapMb: number;
   readonly cadenaEscapeXml: boolean;
   readonly renapo: boolean;
+  /** The emulated SEP/DGAIR authority's e.firma (src/authority/authority.ts loads it). */
+  readonly authority: { readonly cerPath: string; readonly keyPath: string; readonly password: string };
 }
 
 export class ConfigError extends Error {
@@ -67,6 +70,9 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   },
   METMEC_CADENA_ESCAPE_XML: { description: 'Build the cadena with & " < > XML-escaped (spec §3.4 open question)', default: 'false' },
   METMEC_RENAPO: { description: 'Check graduates against the emulated RENAPO registry', default: 'false' },
+  METMEC_AUTHORITY_CER: { description: "The emulated SEP/DGAIR authority's e.firma certificate (.cer) used to seal authenticated certificados and títulos; the default is relative to the repository root", default: 'fixtures/authority/autoridad.cer' },
+  METMEC_AUTHORITY_KEY: { description: "The authority's private key (.key, PKCS#8 encrypted); the default is relative to the repository root", default: 'fixtures/authority/autoridad.key' },
+  METMEC_AUTHORITY_PASSWORD: { description: "Password of the authority's .key (the default is the public password of the test fixture)", default: '12345678a' },
 };
 
 export function loadConfig(env: Env = process.env): Config {
@@ -102,6 +108,12 @@ export function loadConfig(env: Env = process.env): Config {
     maxHeapMb: read.integer('METMEC_MAX_HEAP_MB', 64, 65_536),
     cadenaEscapeXml: read.boolean('METMEC_CADENA_ESCAPE_XML'),
     renapo: read.boolean('METMEC_RENAPO'),
+    authority: {
+      cerPath: read.repoFile('METMEC_AUTHORITY_CER'),
+      keyPath: read.repoFile('METMEC_AUTHORITY_KEY'),
+      // Not trimmed: a password may begin or end with spaces.
+      password: read.raw('METMEC_AUTHORITY_PASSWORD'),
+    },
   };
   read.throwIfErrors();
   return deepFreeze(config);
@@ -167,6 +179,12 @@ class Reader {
   dataDir(name: string): string {
     const value = this.raw(name);
     return value.startsWith('memory://') ? value : resolve(value);
+  }
+
+  /** A file path: the default resolves against the repository root, a given value against the working directory. */
+  repoFile(name: string): string {
+    const value = this.raw(name);
+    return value === CONFIG_VARIABLES[name]?.default ? repoPath(value) : resolve(value);
   }
 
   token(name: string): string {

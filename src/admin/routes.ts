@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../api/errors.js';
+import { adminTokenHook } from './admin-auth.js';
 import { LoteDetailSchema } from '../api/lote-view.js';
 import { seedFromJson } from '../registry/seed-file.js';
 import { findInstitution, listAuthorityCertificates, listInstitutions, listSigners, listWsUsers } from '../store/repositories/registry.js';
@@ -20,18 +20,11 @@ export const adminRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { registry, store, met, clock, config } = app.services;
   const db = store.db;
-  const expectedToken = digest(config.adminToken);
-
   for (const type of CERT_TYPES) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
   }
 
-  app.addHook('onRequest', async (request) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expectedToken)) {
-      throw new ApiError('UNAUTHENTICATED', 'send Authorization: Bearer <METMEC_ADMIN_TOKEN>');
-    }
-  });
+  app.addHook('onRequest', adminTokenHook(config.adminToken));
 
   const tags = ['registry'];
   const security = [{ admin: [] }];
@@ -249,10 +242,6 @@ export const adminRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 };
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
 
 function signerView(s: SignerRow) {
   return {

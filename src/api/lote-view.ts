@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Services } from '../app.js';
+import type { LoteKind } from '../store/schema.js';
 import type { LoteDetail } from '../titulos/met-use-cases.js';
 
 const Check = Type.Object(
@@ -52,10 +53,11 @@ export async function waitForLote(
   principal: { environment: 'qa' | 'prod'; cveInstitucion: string },
   numeroLote: number,
   timeoutMs: number,
+  kind: LoteKind = 'titulos',
 ): Promise<LoteDetail | undefined> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const detail = await services.met.loteDetail(principal, numeroLote);
+    const detail = await services.met.loteDetail(principal, numeroLote, kind);
     if (!detail || detail.status === 'processed' || performance.now() >= deadline) return detail;
     await sleep(20);
   }

@@ -1,13 +1,11 @@
-import multipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { WsPrincipal } from '../registry/authenticator.js';
 import type { Credentials } from '../titulos/met-service.js';
 import { buildResultsPackage } from '../wire/met/results-package.js';
 import { ApiError } from './errors.js';
+import { acceptUploads, authenticateBasic, basicCredentials, defaultUploadName, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
 import { LoteDetailSchema, waitForLote } from './lote-view.js';
 
-const RAW_UPLOAD_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/xml', 'text/xml', 'application/octet-stream'];
 
 /**
  * The institution's REST/JSON face of the MET: the same lotes as the SOAP service (same credentials,
@@ -18,17 +16,8 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
   const { met, config } = app.services;
   const uploadLimit = config.limits.maxUploadBytes;
 
-  for (const type of RAW_UPLOAD_TYPES) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: uploadLimit }, (_req, body, done) => done(null, body));
-  }
-  await app.register(multipart, { limits: { fileSize: uploadLimit, files: 1, fields: 10 } });
-
-  const principalOf = async (request: FastifyRequest): Promise<WsPrincipal> => {
-    const credentials = basicCredentials(request.headers.authorization);
-    const principal = credentials && (await met.authenticate(credentials));
-    if (!principal) throw new ApiError('UNAUTHENTICATED', 'send the web-service usuario and password with HTTP Basic authentication');
-    return principal;
-  };
+  await acceptUploads(app, uploadLimit);
+  const principalOf = (request: FastifyRequest) => authenticateBasic(request, met);
 
   app.post(
     '/lotes',
@@ -49,7 +38,7 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const principal = await principalOf(request);
       const upload = await readUpload(request, uploadLimit);
-      const nombreArchivo = request.query.nombreArchivo ?? upload.filename ?? defaultName(request.headers['content-type']);
+      const nombreArchivo = request.query.nombreArchivo ?? upload.filename ?? defaultUploadName(request.headers['content-type']);
       const credentials = basicCredentials(request.headers.authorization) as Credentials;
       const outcome = await met.upload(credentials, nombreArchivo, upload.bytes, 'rest');
       if (outcome.kind === 'unauthenticated') throw new ApiError('UNAUTHENTICATED', 'credentials were rejected');
@@ -158,32 +147,3 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 };
-
-export function basicCredentials(header: string | undefined): Credentials | null {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match?.[1]) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
-  return { usuario: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-async function readUpload(request: FastifyRequest, limit: number): Promise<{ bytes: Buffer; filename?: string }> {
-  if (request.isMultipart()) {
-    const file = await request.file();
-    if (!file) throw new ApiError('VALIDATION', 'the multipart body has no file part (name it "archivo")');
-    const bytes = await file.toBuffer().catch((error: { code?: string }) => {
-      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds ${limit} bytes`);
-      throw error;
-    });
-    return { bytes, filename: file.filename };
-  }
-  if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
-    throw new ApiError('VALIDATION', `send the zip or XML as the body (Content-Type one of ${RAW_UPLOAD_TYPES.join(', ')}) or as multipart/form-data`);
-  }
-  return { bytes: request.body };
-}
-
-function defaultName(contentType: string | undefined): string {
-  return /xml/.test(contentType ?? '') ? 'titulo.xml' : 'lote.zip';
-}

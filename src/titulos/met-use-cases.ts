@@ -5,7 +5,7 @@ import { decodeChecks } from '../store/check-codec.js';
 import type { Authenticator, WsPrincipal } from '../registry/authenticator.js';
 import { findLoteSummary, insertLote, listDocumentos } from '../store/repositories/lotes.js';
 import { cancelTitulo, findTitulos } from '../store/repositories/titulos.js';
-import type { Database, StoredCheck } from '../store/schema.js';
+import type { Database, LoteKind, StoredCheck } from '../store/schema.js';
 import type {
   CancelaOutcome,
   CargaOutcome,
@@ -119,8 +119,12 @@ export class MetUseCases implements MetService {
   }
 
   /** Status, counts and, when processed, every file with every check. */
-  async loteDetail(principal: Pick<WsPrincipal, 'environment'> & { cveInstitucion?: string }, numeroLote: number): Promise<LoteDetail | undefined> {
-    const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote);
+  async loteDetail(
+    principal: Pick<WsPrincipal, 'environment'> & { cveInstitucion?: string },
+    numeroLote: number,
+    kind: LoteKind = 'titulos',
+  ): Promise<LoteDetail | undefined> {
+    const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote, kind);
     if (!lote || (principal.cveInstitucion !== undefined && lote.cve_institucion !== principal.cveInstitucion)) return undefined;
     const finished = this.isFinished(lote);
     const detail: LoteDetail = {

@@ -1,0 +1,137 @@
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { FolioError } from '../certificados/folios.js';
+import { listFolios } from '../store/repositories/mec.js';
+import { ApiError } from './errors.js';
+import { LoteDetailSchema, waitForLote } from './lote-view.js';
+import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
+
+/**
+ * The institution's side of the MEC (certificados electrónicos): folios, uploads against a folio and
+ * their per-certificate results. Same web-service credentials as the MET: a QA user works in the
+ * test environment (test folios), a production user with paid folios.
+ */
+export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { met, folios, config, store } = app.services;
+  await acceptUploads(app, config.limits.maxUploadBytes);
+  const principalOf = (request: FastifyRequest) => authenticateBasic(request, met);
+  const tags = ['certificados'];
+  const security = [{ webService: [] }];
+  const FolioParams = Type.Object({ folio: Type.String({ minLength: 1 }) });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof FolioError) {
+      const apiError = new ApiError(error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID', error.message, error.detail);
+      return reply.status(error.code === 'NOT_FOUND' ? 404 : 409).send({ error: { code: error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'FOLIO_REFUSED', message: apiError.message, ...error.detail }, requestId: request.id });
+    }
+    throw error;
+  });
+
+  app.post(
+    '/folios',
+    {
+      schema: {
+        summary: 'Open a folio: a test folio (QA user, up to 100) or a production folio to pay (production user, once access is granted)',
+        tags,
+        security,
+        body: Type.Object({ certificados: Type.Integer({ minimum: 1, maximum: 65_534 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const folio = await folios.create(principal, request.body.certificados);
+      return reply.status(201).send(await folios.view(folio));
+    },
+  );
+
+  app.get(
+    '/folios',
+    { schema: { summary: "This institution's folios in this environment, newest first", tags, security, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }) } },
+    async (request) => {
+      const principal = await principalOf(request);
+      const rows = await listFolios(store.db, { cveInstitucion: principal.cveInstitucion, environment: principal.environment, limit: request.query.limit ?? 50 });
+      return Promise.all(rows.map((row) => folios.view(row)));
+    },
+  );
+
+  app.get('/folios/:folio', { schema: { summary: 'A folio: payment, state, attempts used and left, each upload with its results', tags, security, params: FolioParams } }, async (request) => {
+    const principal = await principalOf(request);
+    return folios.view(await folios.find(principal, request.params.folio));
+  });
+
+  app.post(
+    '/folios/:folio/pago',
+    {
+      schema: {
+        summary: 'Pay a production folio: "linea-de-captura" activates it 48 h later, "tarjeta" 24 h later (service clock)',
+        tags,
+        security,
+        params: FolioParams,
+        body: Type.Object({ metodo: Type.Union([Type.Literal('linea-de-captura'), Type.Literal('tarjeta')]) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const principal = await principalOf(request);
+      return folios.view(await folios.pay(principal, request.params.folio, request.body.metodo));
+    },
+  );
+
+  app.post(
+    '/folios/:folio/cargas',
+    {
+      bodyLimit: config.limits.maxUploadBytes,
+      schema: {
+        summary: 'Upload the zip of DEC 3.0 certificates for a folio (exactly the certificates still pending; at most 3 attempts)',
+        tags,
+        security,
+        params: FolioParams,
+        consumes: [...RAW_UPLOAD_TYPES, 'multipart/form-data'],
+        querystring: Type.Object({
+          nombreArchivo: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
+          wait: Type.Optional(Type.Boolean()),
+          waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const upload = await readUpload(request, config.limits.maxUploadBytes);
+      const nombreArchivo = request.query.nombreArchivo ?? upload.filename ?? 'certificados.zip';
+      const outcome = await folios.upload(principal, request.params.folio, nombreArchivo, upload.bytes);
+      if (outcome.kind === 'rejected') {
+        return reply.status(409).send({
+          error: { code: 'FOLIO_REFUSED', message: outcome.reason, ...(outcome.check ? { check: outcome.check } : {}), ...(outcome.detail ?? {}) },
+          requestId: request.id,
+        });
+      }
+      if (request.query.wait) {
+        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'certificados');
+        if (detail?.status === 'processed') return reply.status(200).send({ ...detail, attempt: outcome.attempt, attemptsLeft: outcome.attemptsLeft });
+      }
+      return reply
+        .status(202)
+        .header('location', `/api/v1/mec/cargas/${outcome.numeroLote}`)
+        .send({ numeroLote: outcome.numeroLote, folio: request.params.folio, attempt: outcome.attempt, attemptsLeft: outcome.attemptsLeft, status: 'received' });
+    },
+  );
+
+  app.get(
+    '/cargas/:numeroLote',
+    {
+      schema: {
+        summary: 'An upload: per certificate SATISFACTORIO or every error found (code, node, attribute, expected, found)',
+        tags,
+        security,
+        params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
+        response: { 200: LoteDetailSchema },
+      },
+    },
+    async (request) => {
+      const principal = await principalOf(request);
+      const detail = await met.loteDetail(principal, request.params.numeroLote, 'certificados');
+      if (!detail) throw new ApiError('NOT_FOUND', `upload ${request.params.numeroLote} does not exist for ${principal.usuario}`);
+      return detail;
+    },
+  );
+};
