@@ -37,6 +37,7 @@ import {
   SEP_IPES,
 } from '../domain/certificados/schema.js';
 import {
+  clip,
   collect,
   fechaHora,
   fechaLarga,
@@ -46,6 +47,7 @@ import {
   LIGHT,
   Layout,
   letterhead,
+  MAX_FIELD_CHARS,
   mesAnio,
   newDocument,
   OFICIO,
@@ -158,7 +160,7 @@ export async function renderCertificadoPdf(dec: XmlElement, options: Certificado
   const layout = new Layout(doc, BOX, (l) => {
     l.textAt(`CERTIFICADO ELECTRÓNICO DE ESTUDIOS (CONTINUACIÓN)`, BOX.left, l.y, l.width, { font: FONT_BOLD, size: 9 });
     l.y += 11;
-    l.textAt(`${alumnoNombre}  ·  CURP ${value(alumno, 'curp')}  ·  FOLIO DE CONTROL ${folioControl}`, BOX.left, l.y, l.width, { size: 7.5, color: GRAY });
+    l.textAt(clip(`${alumnoNombre}  ·  CURP ${value(alumno, 'curp')}  ·  FOLIO DE CONTROL ${folioControl}`, 200), BOX.left, l.y, l.width, { size: 7.5, color: GRAY });
     l.y += 14;
     if (inTable) tableHeader(l);
   });
@@ -230,7 +232,9 @@ export async function renderCertificadoPdf(dec: XmlElement, options: Certificado
     } else if (obsId !== '' || s['observaciones']) {
       observacion = s['observaciones'] || obsId;
     }
-    const cells = [String(index + 1), s['claveAsignatura'] || id, `${mark}${nombre}`, value(s, 'ciclo'), value(s, 'calificacion'), value(s, 'creditos'), observacion];
+    const cells = [String(index + 1), s['claveAsignatura'] || id, `${mark}${nombre}`, value(s, 'ciclo'), value(s, 'calificacion'), value(s, 'creditos'), observacion].map((text) =>
+      clip(text, MAX_FIELD_CHARS),
+    );
     const height = Math.max(...cells.map((text, i) => layout.measure(text || ' ', (widths[i] as number) - 2 * CELL_PAD, { size: TABLE_FONT_SIZE }))) + 2 * CELL_PAD;
     layout.ensure(height);
     if (index % 2 === 1) doc.rect(BOX.left, layout.y, BOX.right - BOX.left, height).fill('#f6f6f6');
@@ -291,10 +295,10 @@ export async function renderCertificadoPdf(dec: XmlElement, options: Certificado
   let y = top;
   for (const [label, text] of lines) {
     y += layout.textAt(label, BOX.left, y, dataWidth, { font: FONT_BOLD, size: 6.5, color: GRAY });
-    y += layout.textAt(text, BOX.left, y, dataWidth, { size: 8.5 }) + 3;
+    y += layout.textAt(clip(text, MAX_FIELD_CHARS), BOX.left, y, dataWidth, { size: 8.5 }) + 3;
   }
   doc.image(qr, qrX, top, { width: QR_SIZE, height: QR_SIZE });
-  const captionHeight = layout.textAt(options.verifyUrl, qrX - 40, top + QR_SIZE + 2, QR_SIZE + 40, { size: 6, align: 'right', color: GRAY });
+  const captionHeight = layout.textAt(clip(options.verifyUrl, MAX_FIELD_CHARS), qrX - 40, top + QR_SIZE + 2, QR_SIZE + 40, { size: 6, align: 'right', color: GRAY });
   layout.y = Math.max(y, top + QR_SIZE + 2 + captionHeight) + 4;
 
   layout.monoBlock('SELLO DIGITAL DE LA INSTITUCIÓN (selloDec)', value(dreoe, 'selloDec'));

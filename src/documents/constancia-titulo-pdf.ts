@@ -6,10 +6,10 @@
  * SEP's layout is not public. This one is a single US-letter page (612 × 792 pt; the constancia is
  * a short one-page notice, and letter is what Mexican offices print such notices on): the
  * authority's letterhead, one paragraph stating what was authenticated, the título's data
- * (profesionista, carrera, institución, folioControl, expedición, signers), the Autenticacion data
- * (folio digital, fecha, número de certificado de la autoridad, selloAutenticacion in small Courier)
- * and a QR code to the verification URL. Should the data not fit (many signers), it continues on a
- * second page.
+ * (profesionista, carrera, institución, folioControl, expedición, one entry per signer), the
+ * Autenticacion data (folio digital, fecha, número de certificado de la autoridad,
+ * selloAutenticacion in small Courier) and a QR code to the verification URL. Should the data not
+ * fit (many signers), it continues on a second page.
  */
 import type { XmlElement } from '../intake/xml-tree.js';
 import { readAttributes, type ElementSpec } from '../domain/shared/element-spec.js';
@@ -23,7 +23,7 @@ import {
   ROOT,
   TITULOS_NAMESPACE,
 } from '../domain/titulos/schema.js';
-import { CARTA, collect, fechaHora, fechaLarga, FONT_BOLD, footers, GRAY, Layout, letterhead, newDocument, qrPng, type Box } from './pdf-common.js';
+import { CARTA, clip, collect, fechaHora, fechaLarga, FONT_BOLD, footers, GRAY, Layout, letterhead, MAX_FIELD_CHARS, newDocument, qrPng, type Box } from './pdf-common.js';
 
 export interface ConstanciaTituloPdfOptions {
   /** Encoded in the QR code and printed under it. */
@@ -82,8 +82,8 @@ export async function renderConstanciaTituloPdf(titulo: XmlElement, options: Con
   layout.paragraph('TÍTULO ELECTRÓNICO', { font: FONT_BOLD, size: 10, align: 'center', color: GRAY }, 10);
 
   layout.paragraph(
-    `La Dirección General de Acreditación, Incorporación y Revalidación hace constar que el título electrónico con folio de control ${folioControl}, ` +
-      `expedido por ${value(institucion, 'nombreInstitucion')} a favor de ${nombre}, fue autenticado electrónicamente con los datos que se indican.`,
+    `La Dirección General de Acreditación, Incorporación y Revalidación hace constar que el título electrónico con folio de control ${clip(folioControl, MAX_FIELD_CHARS)}, ` +
+      `expedido por ${clip(value(institucion, 'nombreInstitucion'), MAX_FIELD_CHARS)} a favor de ${clip(nombre, MAX_FIELD_CHARS)}, fue autenticado electrónicamente con los datos que se indican.`,
     { size: 9 },
     6,
   );
@@ -108,11 +108,11 @@ export async function renderConstanciaTituloPdf(titulo: XmlElement, options: Con
     ['FOLIO DE CONTROL', folioControl],
     ['FECHA Y LUGAR DE EXPEDICIÓN', `${fechaLarga(value(expedicion, 'fechaExpedicion'))}, ${value(expedicion, 'entidadFederativa')}`],
     ['MODALIDAD DE TITULACIÓN', value(expedicion, 'modalidadTitulacion')],
-    [
-      'FIRMADO ELECTRÓNICAMENTE POR',
-      firmas.map((f) => `${joinName(f['abrTitulo'], f['nombre'], f['primerApellido'], f['segundoApellido'])}, ${value(f, 'cargo')}`).join('; '),
-    ],
+    ['FIRMANTES', String(firmas.length)],
   ]);
+
+  layout.heading('FIRMAS ELECTRÓNICAS DE LA INSTITUCIÓN');
+  layout.fields(firmas.map((f) => [value(f, 'cargo'), joinName(f['abrTitulo'], f['nombre'], f['primerApellido'], f['segundoApellido'])] as const));
 
   layout.heading('AUTENTICACIÓN', QR_SIZE + 10);
   const top = layout.y;
@@ -125,11 +125,11 @@ export async function renderConstanciaTituloPdf(titulo: XmlElement, options: Con
     ['VERSIÓN DEL NODO', value(autenticacion, 'version')],
   ] as const) {
     y += layout.textAt(label, BOX.left, y, dataWidth, { font: FONT_BOLD, size: 6.5, color: GRAY });
-    y += layout.textAt(text, BOX.left, y, dataWidth, { size: 9 }) + 4;
+    y += layout.textAt(clip(text, MAX_FIELD_CHARS), BOX.left, y, dataWidth, { size: 9 }) + 4;
   }
   const qrX = BOX.right - QR_SIZE;
   doc.image(qr, qrX, top, { width: QR_SIZE, height: QR_SIZE });
-  const caption = layout.textAt(options.verifyUrl, qrX - 60, top + QR_SIZE + 2, QR_SIZE + 60, { size: 6, align: 'right', color: GRAY });
+  const caption = layout.textAt(clip(options.verifyUrl, MAX_FIELD_CHARS), qrX - 60, top + QR_SIZE + 2, QR_SIZE + 60, { size: 6, align: 'right', color: GRAY });
   layout.y = Math.max(y, top + QR_SIZE + 2 + caption) + 6;
 
   layout.monoBlock('SELLO DE AUTENTICACIÓN (selloAutenticacion)', value(autenticacion, 'selloAutenticacion'), 7);

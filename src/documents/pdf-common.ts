@@ -52,6 +52,14 @@ export function pdfText(value: string): string {
   return out;
 }
 
+/** At most `max` characters, the cut marked with `...`: a document value never takes over a page. */
+export function clip(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, Math.max(0, max - 3))}...`;
+}
+
+/** Longest value printed in a field or a table cell (sellos are printed whole). */
+export const MAX_FIELD_CHARS = 300;
+
 // ------------------------------------------------------------------------------------ dates
 
 export const MESES = ['ENERO', 'FEBRERO', 'MARZO', 'ABRIL', 'MAYO', 'JUNIO', 'JULIO', 'AGOSTO', 'SEPTIEMBRE', 'OCTUBRE', 'NOVIEMBRE', 'DICIEMBRE'] as const;
@@ -88,9 +96,16 @@ export function fechaHora(value: string): string {
 
 // ------------------------------------------------------------------------------------ QR
 
-/** A PNG of the QR code for `text` (error correction M, 2-module quiet zone, 6 px per module). */
-export function qrPng(text: string): Promise<Buffer> {
-  return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+/** Error correction M, a 2-module quiet zone (the page around it is white), 6 px per module. */
+export const QR_OPTIONS = Object.freeze({ errorCorrectionLevel: 'M', margin: 2, scale: 6 } as const);
+
+/** A PNG of the QR code for `text`; RangeError when the text does not fit in a QR code (about 2,300 bytes). */
+export async function qrPng(text: string): Promise<Buffer> {
+  try {
+    return await QRCode.toBuffer(text, { type: 'png', ...QR_OPTIONS });
+  } catch (error) {
+    throw new RangeError(`cannot encode a ${Buffer.byteLength(text)}-byte text in a QR code: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 // ------------------------------------------------------------------------------------ document
@@ -135,6 +150,8 @@ export interface TextStyle {
   readonly color?: string;
   readonly align?: 'left' | 'center' | 'right';
 }
+
+const shown = (value: string): string => (value === '' ? ' ' : clip(value, MAX_FIELD_CHARS));
 
 /**
  * A cursor that writes top-down inside `box` and moves to a new page when the next block does not
@@ -215,13 +232,13 @@ export class Layout {
     const colWidth = (this.width - gap * (columns - 1)) / columns;
     for (let i = 0; i < pairs.length; i += columns) {
       const row = pairs.slice(i, i + columns);
-      const heights = row.map(([label, value]) => this.measure(label, colWidth, { font: FONT_BOLD, size: size - 1.5 }) + this.measure(value || ' ', colWidth, { size }));
+      const heights = row.map(([label, value]) => this.measure(label, colWidth, { font: FONT_BOLD, size: size - 1.5 }) + this.measure(shown(value), colWidth, { size }));
       const height = Math.max(...heights) + 4;
       this.ensure(height);
       row.forEach(([label, value], k) => {
         const x = this.box.left + k * (colWidth + gap);
         const labelHeight = this.textAt(label, x, this.y, colWidth, { font: FONT_BOLD, size: size - 1.5, color: GRAY });
-        this.textAt(value || ' ', x, this.y + labelHeight, colWidth, { size });
+        this.textAt(shown(value), x, this.y + labelHeight, colWidth, { size });
       });
       this.y += height;
     }
@@ -263,7 +280,7 @@ export function footers(doc: PDFKit.PDFDocument, box: Box, pageHeight: number, l
     doc.switchToPage(i);
     doc.moveTo(box.left, y - 4).lineTo(box.right, y - 4).lineWidth(0.5).strokeColor(RULE).stroke();
     doc.font(FONT).fontSize(7).fillColor(GRAY);
-    doc.text(pdfText(left), box.left, y, { width: width / 2, lineBreak: false });
+    doc.text(pdfText(clip(left, 90)), box.left, y, { width: width / 2, lineBreak: false });
     doc.text(`HOJA ${i - range.start + 1} DE ${range.count}`, box.left + width / 2, y, { width: width / 2, align: 'right', lineBreak: false });
     doc.font(FONT_ITALIC).fontSize(6.5).text(pdfText(EMULATOR_NOTICE), box.left, y + 10, { width, align: 'center', lineBreak: false });
   }
