@@ -1,7 +1,10 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { FolioError } from '../certificados/folios.js';
-import { listFolios } from '../store/repositories/mec.js';
+import { renderCertificadoPdf } from '../documents/certificado-pdf.js';
+import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
+import { parseSafeXml } from '../intake/xml.js';
+import { findCertificadoByFolioDigital, findCertificadosByFolioControl, listFolios } from '../store/repositories/mec.js';
 import { ApiError } from './errors.js';
 import { LoteDetailSchema, waitForLote } from './lote-view.js';
 import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
@@ -134,4 +137,125 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
       return detail;
     },
   );
+
+  app.get(
+    '/cargas/:numeroLote/errores.:formato',
+    {
+      schema: {
+        summary: 'The error log of an upload: every error of every certificate, as xlsx or CSV',
+        tags,
+        security,
+        params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }), formato: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')]) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const detail = await met.loteDetail(principal, request.params.numeroLote, 'certificados');
+      if (!detail) throw new ApiError('NOT_FOUND', `upload ${request.params.numeroLote} does not exist for ${principal.usuario}`);
+      if (!detail.documents) throw new ApiError('INVALID', `upload ${request.params.numeroLote} is not processed yet`, { status: detail.status });
+      const rows = detail.documents.map((d) => ({
+        archivo: d.archivo,
+        folioControl: d.folioControl || null,
+        estatus: d.estatus === 1 ? ('SATISFACTORIO' as const) : ('ERROR' as const),
+        checks: d.checks,
+      }));
+      const name = `Errores${request.params.numeroLote}.${request.params.formato}`;
+      reply.header('content-disposition', `attachment; filename="${name}"`);
+      return request.params.formato === 'xlsx'
+        ? reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(errorLogXlsx(rows))
+        : reply.type('text/csv; charset=utf-8').send(errorLogCsv(rows));
+    },
+  );
+
+  app.get(
+    '/verificacion/:folioDigital',
+    {
+      schema: {
+        summary: 'Public verification of a printed certificate (the QR code points here): is this folioDigital authenticated, and for whom',
+        tags,
+        params: Type.Object({ folioDigital: Type.String({ format: 'uuid' }) }),
+      },
+    },
+    async (request) => {
+      const row = await findCertificadoByFolioDigital(store.db, request.params.folioDigital);
+      if (!row) throw new ApiError('NOT_FOUND', `no certificate was authenticated with folioDigital ${request.params.folioDigital}`);
+      const view = certificadoView(row);
+      return { folioDigital: view.folioDigital, folioControl: view.folioControl, estatus: view.estatus, authenticatedAt: view.authenticatedAt, alumno: view.alumno, idCampus: view.idCampus, environment: view.environment };
+    },
+  );
+
+  app.get(
+    '/certificados',
+    {
+      schema: {
+        summary: 'Authentications of a folioControl of this institution (newest first)',
+        tags,
+        security,
+        querystring: Type.Object({ folioControl: Type.String({ minLength: 1, maxLength: 40 }) }),
+      },
+    },
+    async (request) => {
+      const principal = await principalOf(request);
+      const rows = await findCertificadosByFolioControl(store.db, principal.cveInstitucion, principal.environment, request.query.folioControl);
+      if (rows.length === 0) throw new ApiError('NOT_FOUND', `folioControl ${request.query.folioControl} has no authenticated certificate in ${principal.environment}`);
+      return rows.map(certificadoView);
+    },
+  );
+
+  app.get(
+    '/certificados/:folioDigital.:formato',
+    {
+      schema: {
+        summary: 'An authenticated certificate, as sealed XML (with Dreoe and SepIpes) or as printable PDF',
+        tags,
+        security,
+        params: Type.Object({ folioDigital: Type.String({ format: 'uuid' }), formato: Type.Union([Type.Literal('xml'), Type.Literal('pdf')]) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const row = await findCertificadoByFolioDigital(store.db, request.params.folioDigital);
+      if (!row || row.cve_institucion !== principal.cveInstitucion) throw new ApiError('NOT_FOUND', `no certificate ${request.params.folioDigital} for ${principal.usuario}`);
+      const xml = Buffer.from(row.xml.buffer, row.xml.byteOffset, row.xml.byteLength);
+      const name = `${row.folio_control}.${request.params.formato}`;
+      reply.header('content-disposition', `attachment; filename="${name}"`);
+      if (request.params.formato === 'xml') return reply.type('application/xml; charset=utf-8').send(xml);
+      const parsed = parseSafeXml(xml);
+      if (!parsed.ok) throw new Error(`stored certificate ${row.folio_digital} does not parse`);
+      return reply.type('application/pdf').send(await renderCertificadoPdf(parsed.root, { verifyUrl: verificationUrl(request, row.folio_digital) }));
+    },
+  );
 };
+
+/** Where the QR code of a printed certificate points: this service's public verification route. */
+export function verificationUrl(request: FastifyRequest, folioDigital: string): string {
+  return `${request.protocol}://${request.host}/api/v1/mec/verificacion/${folioDigital}`;
+}
+
+export function certificadoView(row: {
+  folio_digital: string;
+  folio_control: string;
+  environment: string;
+  id_campus: string;
+  id_carrera: string;
+  curp: string;
+  nombre: string;
+  primer_apellido: string;
+  segundo_apellido: string;
+  numero_control: string;
+  authenticated_at: Date;
+  cancellation_requested_at: Date | null;
+  cancellation_effective_at: Date | null;
+}) {
+  return {
+    folioDigital: row.folio_digital,
+    folioControl: row.folio_control,
+    environment: row.environment,
+    idCampus: row.id_campus,
+    idCarrera: row.id_carrera,
+    alumno: { curp: row.curp, nombre: row.nombre, primerApellido: row.primer_apellido, segundoApellido: row.segundo_apellido, numeroControl: row.numero_control },
+    estatus: row.cancellation_requested_at ? 'cancelacion-pendiente' : 'autenticado',
+    authenticatedAt: row.authenticated_at,
+    cancellation: row.cancellation_requested_at ? { requestedAt: row.cancellation_requested_at, effectiveAt: row.cancellation_effective_at } : null,
+  };
+}

@@ -44,6 +44,29 @@ t.test('register → plan → test folio → upload → fix and re-upload → fo
     'the rejected certificate says what was found',
   );
 
+  const csv = await app.inject({ method: 'GET', url: `/api/v1/mec/cargas/${result.numeroLote}/errores.csv`, headers: auth });
+  t.equal(csv.statusCode, 200);
+  t.match(csv.body, /^\uFEFFARCHIVO,FOLIO CONTROL,ESTATUS,CODIGO/);
+  t.match(csv.body, /b\.xml,DEC-B,ERROR,DEC-/);
+  const xlsx = await app.inject({ method: 'GET', url: `/api/v1/mec/cargas/${result.numeroLote}/errores.xlsx`, headers: auth });
+  t.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  t.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+
+  const found = await app.inject({ method: 'GET', url: '/api/v1/mec/certificados?folioControl=DEC-A', headers: auth });
+  t.equal(found.statusCode, 200, found.body);
+  const [certificado] = found.json();
+  t.match(certificado, { folioControl: 'DEC-A', estatus: 'autenticado' });
+  const xml = await app.inject({ method: 'GET', url: `/api/v1/mec/certificados/${certificado.folioDigital}.xml`, headers: auth });
+  t.match(xml.body, /<Dreoe [^>]*selloDreoe="/);
+  t.match(xml.body, new RegExp(`<SepIpes [^>]*folioDigital="${certificado.folioDigital}"`));
+  const pdf = await app.inject({ method: 'GET', url: `/api/v1/mec/certificados/${certificado.folioDigital}.pdf`, headers: auth });
+  t.equal(pdf.headers['content-type'], 'application/pdf');
+  t.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+  const verified = await app.inject({ method: 'GET', url: `/api/v1/mec/verificacion/${certificado.folioDigital}` });
+  t.match(verified.json(), { folioControl: 'DEC-A', estatus: 'autenticado' });
+  const unknown = await app.inject({ method: 'GET', url: '/api/v1/mec/verificacion/00000000-0000-4000-8000-000000000000' });
+  t.equal(unknown.statusCode, 404);
+
   const fixed = await upload([{ name: 'b.xml', content: decFor(testApp, inst, 'DEC-B') }]);
   t.equal(fixed.statusCode, 200, fixed.body);
   t.match(fixed.json(), { counts: { registered: 1 }, attempt: 2 });

@@ -228,3 +228,33 @@ export function countAuthenticated(db: Kysely<Database>, cveInstitucion: string,
     .executeTakeFirstOrThrow()
     .then((r) => Number(r.n));
 }
+
+export function findCertificadoByFolioDigital(db: Kysely<Database>, folioDigital: string) {
+  return db.selectFrom('mec_certificado').selectAll().where('folio_digital', '=', folioDigital).executeTakeFirst();
+}
+
+/** Every authentication of a folioControl for the institution, newest first. */
+export function findCertificadosByFolioControl(db: Kysely<Database>, cveInstitucion: string, environment: EnvironmentColumn | undefined, folioControl: string) {
+  let query = db
+    .selectFrom('mec_certificado')
+    .select([
+      'folio_digital',
+      'folio_control',
+      'environment',
+      'id_campus',
+      'id_carrera',
+      'curp',
+      'nombre',
+      'primer_apellido',
+      'segundo_apellido',
+      'numero_control',
+      'authenticated_at',
+      'cancellation_requested_at',
+      'cancellation_effective_at',
+    ])
+    .where('cve_institucion', '=', cveInstitucion)
+    .where('folio_control', '=', folioControl)
+    .orderBy('id', 'desc');
+  if (environment) query = query.where('environment', '=', environment);
+  return query.execute();
+}
