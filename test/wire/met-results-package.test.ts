@@ -95,18 +95,13 @@ t.test('long and non-Latin-1 strings survive the SST CONTINUE split', async (t) 
   t.equal(ws?.['B501']?.v, 1);
 });
 
-t.test('speed and size: 1,000 and 20,000 rows', async (t) => {
-  buildResultsXls(rowsOf(10)); // warm-up (SheetJS summary streams are built once)
+// Sizes only: speed is the benchmark's business (npm run bench), never a timed unit test.
+t.test('1,000 and 20,000 rows are written whole', async (t) => {
   for (const n of [1000, 20000]) {
     const rows = rowsOf(n);
-    const t0 = performance.now();
     const xls = buildResultsXls(rows);
-    const xlsMs = performance.now() - t0;
-    const t1 = performance.now();
     const zip = await buildResultsPackage(1, rows);
-    const zipMs = performance.now() - t1;
-    t.comment(`${n} rows: xls ${xlsMs.toFixed(1)} ms (${xls.length} B); xls+zip ${zipMs.toFixed(1)} ms (${zip.length} B)`);
-    if (n === 1000) t.ok(zipMs < 100, `1,000 rows well under 100 ms (${zipMs.toFixed(1)} ms)`);
+    t.ok(zip.length < xls.length, `the package deflates the sheet (${xls.length} → ${zip.length} bytes)`);
     const ws = XLSX.read(xls, { type: 'buffer' }).Sheets['Resultado'];
     t.equal(ws?.['!ref'], `A1:D${n + 1}`);
     t.equal(ws?.[`D${n + 1}`]?.v, String(n - 1).padStart(4, '0'));
