@@ -84,7 +84,13 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(store.db);
-  const app = await buildApp({ config, store, logger: { level: config.logLevel, stream: sink } });
+  const threads = process.env['BENCH_EVAL_THREADS'];
+  const app = await buildApp({
+    config,
+    store,
+    logger: { level: config.logLevel, stream: sink },
+    ...(threads ? { evaluationThreads: Number(threads) } : {}),
+  });
   await app.services.registry.applySeed({
     institutions: [
       {

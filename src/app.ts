@@ -7,6 +7,7 @@ import { metRestRoutes } from './api/met-routes.js';
 import { AdjustableClock } from './clock.js';
 import type { Config } from './config.js';
 import { CertificateCache } from './domain/efirma/certificate-cache.js';
+import { defaultEvaluationThreads, EvaluationPool } from './jobs/evaluation-pool.js';
 import { LoteWorker } from './jobs/lote-worker.js';
 import { Authenticator } from './registry/authenticator.js';
 import { RegistryService } from './registry/registry-service.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   readonly store: Store;
   readonly clock?: AdjustableClock;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Threads that check lote files beside the main thread (0: on the main thread); see defaultEvaluationThreads. */
+  readonly evaluationThreads?: number;
 }
 
 /** Everything a route needs, created once per app. */
@@ -62,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const authenticator = new Authenticator(store.db, clock);
   const certificates = new CertificateCache();
   const authority = loadAuthority({ ...config.authority, official: DEFAULT_AUTHORITY_OFFICIAL });
+  const evaluationPool = new EvaluationPool(options.evaluationThreads ?? defaultEvaluationThreads(store.kind));
   const worker = new LoteWorker({
     db: store.db,
     pollMs: config.worker.pollMs,
@@ -79,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         cadenaEscapeXml: config.cadenaEscapeXml,
         renapo: config.renapo,
         certificates,
+        pool: evaluationPool,
       }),
   });
   const met = new MetUseCases({
@@ -94,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const folios = new MecFolios(store.db, clock, config.limits, () => worker.wake());
   app.decorate('services', { config, store, clock, met, registry, mecRegistry, folios, authority, worker });
 
+  // onClose hooks run last-added first: the pool closes after the worker has stopped.
+  app.addHook('onClose', async () => evaluationPool.close());
   if (config.worker.enabled) {
     app.addHook('onReady', async () => worker.start());
     app.addHook('onClose', async () => worker.stop());

@@ -3,11 +3,11 @@
  *
  * Two passes over yauzl's lazy entry stream: first the whole central directory is judged (count, names,
  * duplicates, encryption, method, declared sizes and ratios, overlapping data) without inflating a
- * byte; then each entry is inflated in central-directory order while its bytes are counted, so a
- * lying header can never make us hold more than the caps. Nothing is written to disk.
+ * byte; then each entry is inflated in central-directory order, never past its declared size (which
+ * pass 1 held to the caps) and counted again, so a lying header can never make us hold more than
+ * the caps. Nothing is written to disk.
  */
-import { crc32 } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { fail } from '../domain/checks.js';
@@ -49,18 +49,13 @@ const OPTIONS: yauzl.Options = {
 const STORED = 0;
 const DEFLATED = 8;
 const LOCAL_HEADER_FIXED_BYTES = 30;
-/**
- * Entries inflating ahead of the one being taken. Each is capped at maxEntryBytes while it streams,
- * so memory can exceed maxTotalBytes by at most this many entries.
- */
-const INFLATE_AHEAD = 16;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+/** zlib's smallest output chunk. */
+const MIN_CHUNK = 64;
+/** Inflating gives the event loop a turn after this many milliseconds. */
+const SLICE_MS = 10;
 
 type JobOutcome = { readonly ok: true; readonly entry: PackageEntry } | { readonly ok: false; readonly error: CheckResult };
-
-interface InflateJob {
-  outcome: JobOutcome | undefined;
-  onDone: (() => void) | undefined;
-}
 
 /** Never rejects: every failure, including yauzl's own errors, resolves as a CheckResult. */
 export function readZip(archiveName: string, bytes: Buffer, limits: IntakeLimits): Promise<ZipResult> {
@@ -70,7 +65,7 @@ export function readZip(archiveName: string, bytes: Buffer, limits: IntakeLimits
     try {
       yauzl.fromBuffer(bytes, OPTIONS, (err, zipfile) => {
         if (err !== null || zipfile === undefined) return corrupt(err);
-        new ZipReader(archiveName, zipfile, limits, resolve).start();
+        new ZipReader(archiveName, bytes, zipfile, limits, resolve).start();
       });
     } catch (err) {
       corrupt(err);
@@ -91,11 +86,10 @@ class ZipReader {
   private declaredTotal = 0;
   private inflatedTotal = 0;
   private readonly entries: PackageEntry[] = [];
-  /** Streams still inflating, destroyed when the result is decided early. */
-  private readonly streams = new Set<Readable>();
 
   constructor(
     private readonly archiveName: string,
+    private readonly bytes: Buffer,
     private readonly zip: ZipFile,
     private readonly limits: IntakeLimits,
     private readonly resolve: (result: ZipResult) => void,
@@ -178,95 +172,91 @@ class ZipReader {
   }
 
   /**
-   * Pass 2. Up to INFLATE_AHEAD entries inflate at once (zlib works off the main thread, so one at a
-   * time leaves it idle), but results are taken strictly in central-directory order: the failure
-   * reported is always the first one in that order, whatever finished first.
+   * Pass 2: each entry in central-directory order, read from its local header in the buffer and
+   * inflated in one bounded call that stops past the declared size, so the failure reported is
+   * always the first one in that order. The event loop gets a turn every few milliseconds.
    */
   private inflateAll(): void {
-    const jobs: InflateJob[] = [];
-    let launched = 0;
-    const launch = (): void => {
-      while (launched < this.planned.length && launched - this.entries.length < INFLATE_AHEAD) {
-        jobs.push(this.inflateOne(this.planned[launched]!));
-        launched++;
-      }
-    };
-    const consume = (): void => {
-      for (;;) {
-        if (this.settled) return;
-        const job = jobs[this.entries.length];
-        if (job === undefined) return this.finish({ ok: true, entries: this.entries });
-        if (job.outcome === undefined) {
-          job.onDone = () => this.guard(consume);
-          return;
-        }
-        if (!job.outcome.ok) return this.finishWith(job.outcome.error);
-        const { entry } = job.outcome;
+    let next = 0;
+    const slice = (): void => {
+      const started = performance.now();
+      while (!this.settled) {
+        const planned = this.planned[next];
+        if (planned === undefined) return this.finish({ ok: true, entries: this.entries });
+        const outcome = this.inflateOne(planned);
+        if (!outcome.ok) return this.finishWith(outcome.error);
+        const { entry } = outcome;
         this.inflatedTotal += entry.bytes.length;
         if (this.inflatedTotal > this.limits.maxTotalBytes) {
           return this.finishWith(this.totalTooLarge(entry.name, `more than ${this.limits.maxTotalBytes} bytes inflated`));
         }
         this.entries.push(entry);
-        launch();
+        next++;
+        if (performance.now() - started >= SLICE_MS) {
+          setImmediate(() => this.guard(slice));
+          return;
+        }
       }
     };
-    launch();
-    consume();
+    slice();
   }
 
-  /** Inflates one entry, counting bytes as they arrive and stopping at the first cap exceeded. */
-  private inflateOne({ entry, name }: Planned): InflateJob {
-    const job: InflateJob = { outcome: undefined, onDone: undefined };
+  /**
+   * Inflates one entry. Never more than its declared size plus one byte is produced (the declared
+   * size was judged against every cap in pass 1); the result is still counted against the caps, so
+   * no cap rests on a header field alone, and its CRC-32 is checked.
+   */
+  private inflateOne({ entry, name }: Planned): JobOutcome {
+    const bytes = this.bytes;
     const limits = this.limits;
-    const ratioCap = entry.compressedSize * limits.maxCompressionRatio;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let crc = 0;
-    let stream: Readable | undefined;
-    const settle = (outcome: JobOutcome): void => {
-      if (job.outcome !== undefined) return;
-      job.outcome = outcome;
-      if (stream !== undefined) {
-        this.streams.delete(stream);
-        if (!outcome.ok) stream.destroy();
+    const at = entry.relativeOffsetOfLocalHeader;
+    // The local header, checked as yauzl's openReadStream checks it.
+    if (at + LOCAL_HEADER_FIXED_BYTES > bytes.length) return { ok: false, error: corruptEntry(name, new Error('unexpected EOF')) };
+    const signature = bytes.readUInt32LE(at);
+    if (signature !== LOCAL_HEADER_SIGNATURE) {
+      return { ok: false, error: corruptEntry(name, new Error(`invalid local file header signature: 0x${signature.toString(16)}`)) };
+    }
+    const dataStart = at + LOCAL_HEADER_FIXED_BYTES + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+    const dataEnd = dataStart + entry.compressedSize;
+    if (dataEnd > bytes.length) {
+      return { ok: false, error: corruptEntry(name, new Error(`file data overflows file bounds: ${dataStart} + ${entry.compressedSize} > ${bytes.length}`)) };
+    }
+    const expected = entry.uncompressedSize;
+    let data: Buffer;
+    if (entry.compressionMethod === STORED) {
+      // A copy: an entry must not pin the whole upload (yauzl already refused differing sizes).
+      data = Buffer.from(bytes.subarray(dataStart, dataEnd));
+    } else {
+      try {
+        data = inflateRawSync(bytes.subarray(dataStart, dataEnd), {
+          maxOutputLength: expected + 1,
+          // One output buffer of the declared size: the entry does not pin a larger zlib chunk.
+          chunkSize: Math.max(MIN_CHUNK, expected + 1),
+        });
+      } catch (err) {
+        const tooLarge = err instanceof RangeError && (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
+        return { ok: false, error: corruptEntry(name, tooLarge ? tooManyBytes(expected) : err) };
       }
-      job.onDone?.();
-    };
-    const failWith = (error: CheckResult): void => settle({ ok: false, error });
-    this.zip.openReadStream(entry, (err, opened) => this.guard(() => {
-      if (err !== null || opened === undefined) return failWith(corruptEntry(name, err));
-      stream = opened;
-      stream.on('error', (e: unknown) => failWith(corruptEntry(name, e)));
-      if (this.settled || job.outcome !== undefined) {
-        stream.destroy();
-        return;
-      }
-      this.streams.add(stream);
-      // yauzl (validateEntrySizes) already errors at the first byte beyond the declared size; these
-      // counts are our own second line, so no cap ever rests on a header field alone.
-      stream.on('data', (chunk: Buffer) => this.guard(() => {
-        if (job.outcome !== undefined) return;
-        size += chunk.length;
-        if (size > limits.maxEntryBytes) return failWith(this.entryTooLarge(name, `more than ${limits.maxEntryBytes} bytes inflated`));
-        if (size > ratioCap) return failWith(this.ratioTooHigh(name, `${size} bytes inflated from ${entry.compressedSize} compressed`));
-        crc = crc32(chunk, crc);
-        chunks.push(chunk);
-      }));
-      stream.on('end', () => this.guard(() => {
-        if (job.outcome !== undefined) return;
-        if (crc !== entry.crc32) {
-          return failWith(fail('PKG-ZIP-CRC', `The zip entry "${name}" fails its CRC-32 check: its data is corrupt.`, SEP_PACKAGE.crc(name), {
-            node: name,
-            expected: `CRC-32 ${hex32(entry.crc32)}`,
-            found: `CRC-32 ${hex32(crc)}`,
-          }));
-        }
-        // Always copy: a single chunk is a view into zlib's 16 KiB output buffer, which would stay
-        // allocated for as long as the entry lives (313 MB retained for 20,000 small entries).
-        settle({ ok: true, entry: { name, bytes: Buffer.concat(chunks, size) } });
-      }));
-    }));
-    return job;
+    }
+    const size = data.length;
+    if (size > expected) return { ok: false, error: corruptEntry(name, tooManyBytes(expected)) };
+    if (size > limits.maxEntryBytes) return { ok: false, error: this.entryTooLarge(name, `more than ${limits.maxEntryBytes} bytes inflated`) };
+    if (size > entry.compressedSize * limits.maxCompressionRatio) {
+      return { ok: false, error: this.ratioTooHigh(name, `${size} bytes inflated from ${entry.compressedSize} compressed`) };
+    }
+    if (size < expected) return { ok: false, error: corruptEntry(name, new Error(`not enough bytes in the stream. expected ${expected}. got only ${size}`)) };
+    const crc = crc32(data);
+    if (crc !== entry.crc32) {
+      return {
+        ok: false,
+        error: fail('PKG-ZIP-CRC', `The zip entry "${name}" fails its CRC-32 check: its data is corrupt.`, SEP_PACKAGE.crc(name), {
+          node: name,
+          expected: `CRC-32 ${hex32(entry.crc32)}`,
+          found: `CRC-32 ${hex32(crc)}`,
+        }),
+      };
+    }
+    return { ok: true, entry: { name, bytes: data } };
   }
 
   private entryTooLarge(name: string, found: string): CheckResult {
@@ -306,8 +296,6 @@ class ZipReader {
     if (this.settled) return;
     this.settled = true;
     try {
-      for (const stream of this.streams) stream.destroy();
-      this.streams.clear();
       this.zip.close();
     } catch {
       // Closing is best effort; the result is already decided.
@@ -360,6 +348,11 @@ function corruptEntry(name: string, err: unknown): CheckResult {
 function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;
   return err === null || err === undefined ? 'unknown error' : String(err);
+}
+
+/** yauzl's own wording for an entry that inflates past its declared size. */
+function tooManyBytes(expected: number): Error {
+  return new Error(`too many bytes in the stream. expected ${expected}. got at least ${expected + 1}`);
 }
 
 function hex32(value: number): string {

@@ -66,6 +66,7 @@ export function scanLote(entries: readonly PackageEntry[], limits: XmlLimits, wi
 }
 
 const ROOT_HEAD_BYTES = 16 * 1024;
+const SHORT_HEAD_BYTES = 1024;
 const START_TAG = /<([A-Za-z_][\w.:-]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*\/?>/y;
 const ATTRIBUTE = /([^\s=<>/]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/g;
 
@@ -75,7 +76,16 @@ const ATTRIBUTE = /([^\s=<>/]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/g;
  * the checks always read the fully parsed, validated document.
  */
 export function rootStartTagAttribute(bytes: Buffer, name: string): string | undefined {
-  const head = bytes.subarray(0, ROOT_HEAD_BYTES).toString('utf8');
+  // Most root start tags end within the first KiB. A tag read whole from a shorter head is read the
+  // same from the longer one (nothing after its '>' takes part), so only a miss reads the 16 KiB.
+  if (bytes.length > SHORT_HEAD_BYTES) {
+    const value = startTagAttribute(bytes.subarray(0, SHORT_HEAD_BYTES).toString('utf8'), name);
+    if (value !== undefined) return value;
+  }
+  return startTagAttribute(bytes.subarray(0, ROOT_HEAD_BYTES).toString('utf8'), name);
+}
+
+function startTagAttribute(head: string, name: string): string | undefined {
   let at = head.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (;;) {
     while (at < head.length && /\s/.test(head[at]!)) at++;
