@@ -4,13 +4,13 @@
  * counts as absent, as in the cadena.
  */
 import { fail, ok, type CheckResult } from '../checks.js';
-import type { CheckCode } from '../check-codes.js';
 import { isCanonicalInteger } from '../catalogs/catalog.js';
 import { isCurp, isIsoDate } from '../shared/formats.js';
 import type { DecOptions } from './context.js';
 import { cadenaFields } from './cadena.js';
 import { given, type Dec } from './model.js';
 import { invalidValue } from './sep-messages.js';
+import { valueChecker, type CheckedField } from '../shared/value-checks.js';
 
 const DATE_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T00:00:00$/;
 
@@ -62,29 +62,12 @@ export function isAlumnoCurp(written: string): boolean {
 /** §1.2: SEP does not admit folios longer than 40 characters (S4). */
 export const FOLIO_CONTROL_MAX = 40;
 
-interface Field {
-  readonly node: string;
-  readonly attribute: string;
-  readonly value: string | undefined;
-}
-
-function checkAll(code: CheckCode, what: string, expected: string, fields: readonly Field[], test: (v: string) => boolean, out: CheckResult[]): void {
-  let errors = 0;
-  let checked = 0;
-  for (const { node, attribute, value } of fields) {
-    if (!given(value)) continue;
-    checked++;
-    if (test(value)) continue;
-    errors++;
-    out.push(fail(code, `${node}/@${attribute} is not ${what}`, invalidValue(attribute, node, value), { node, attribute, expected, found: value }));
-  }
-  if (errors === 0) out.push(ok(code, `${checked} value(s) checked: each is ${what}`));
-}
+const checkAll = valueChecker(invalidValue);
 
 export function checkFormats(d: Dec, options: DecOptions, out: CheckResult[]): void {
   const { carrera: c, asignaturas: a } = d;
   const subjects = d.subjects;
-  const each = (attribute: 'idAsignatura' | 'idTipoAsignatura' | 'idObservaciones' | 'calificacion' | 'creditos' | 'ciclo'): Field[] =>
+  const each = (attribute: 'idAsignatura' | 'idTipoAsignatura' | 'idObservaciones' | 'calificacion' | 'creditos' | 'ciclo'): CheckedField[] =>
     subjects.map((s) => ({ node: s.node, attribute, value: s[attribute] }));
 
   checkAll(
@@ -140,7 +123,7 @@ function checkGrades(d: Dec, options: DecOptions, out: CheckResult[]): void {
   const { carrera: c } = d;
   const start = out.length;
   const gradeExpected = options.acceptTenWithDecimals ? 'two decimals (9.00); 10 or 10.00' : 'two decimals (9.00); 10 without decimals';
-  const fields: (Field & { test: (v: string) => boolean; expected: string; what: string })[] = [
+  const fields: (CheckedField & { test: (v: string) => boolean; expected: string; what: string })[] = [
     { node: 'Carrera', attribute: 'calificacionMinima', value: c.calificacionMinima, test: isCanonicalInteger, expected: 'integer without decimals, e.g. 5', what: 'an integer' },
     { node: 'Carrera', attribute: 'calificacionMaxima', value: c.calificacionMaxima, test: isCanonicalInteger, expected: 'integer without decimals, e.g. 10', what: 'an integer' },
     {

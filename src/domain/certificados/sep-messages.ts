@@ -7,6 +7,7 @@
  * the same short templates for structure problems. Where a plain "no válido" would leave the uploader
  * guessing (a refused version, an expired registered e.firma), the text also says what to do.
  */
+import { structureMessages } from '../shared/structure-messages.js';
 
 interface FieldLabel {
   readonly label: string;
@@ -95,6 +96,9 @@ export function sepNodeName(node: string): string {
   return bracket < 0 ? node : node.slice(0, bracket);
 }
 
+export const { elementMissing, elementInvalid, elementRepeated, elementOutOfOrder, attributeMissing, attributeEmpty, attributeUnknown } =
+  structureMessages(sepNodeName);
+
 function adjective(field: FieldLabel | undefined): string {
   if (field?.plural) return field.feminine ? 'válidas' : 'válidos';
   return field?.feminine ? 'válida' : 'válido';
@@ -112,37 +116,9 @@ export function rootInvalid(found: string): string {
   return `Nodo raíz no válido, se esperaba Dec: ${found}`;
 }
 
-export function elementMissing(parent: string, element: string): string {
-  return `Nodo requerido no encontrado en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function elementInvalid(parent: string, element: string): string {
-  return `Nodo no válido en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function elementRepeated(parent: string, element: string): string {
-  return `Nodo repetido en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function elementOutOfOrder(parent: string, element: string): string {
-  return `Nodo fuera de orden en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
 /** Dreoe and SepIpes are SEP's (§1.10): the institution uploads the DEC without them. */
 export function sepNodeInUpload(element: string): string {
   return `Nodo reservado para la SEP en el nodo Dec: ${element}; cargue el certificado sin los nodos Dreoe y SepIpes`;
-}
-
-export function attributeMissing(node: string, attribute: string): string {
-  return `Atributo requerido no encontrado en el nodo ${sepNodeName(node)}: ${attribute}`;
-}
-
-export function attributeEmpty(node: string, attribute: string): string {
-  return `Atributo requerido sin valor en el nodo ${sepNodeName(node)}: ${attribute}`;
-}
-
-export function attributeUnknown(node: string, attribute: string): string {
-  return `Atributo no permitido en el nodo ${sepNodeName(node)}: ${attribute}`;
 }
 
 // --- Version. ---

@@ -4,11 +4,11 @@
  * and an empty optional one counts as absent, as in the cadena (§3.2).
  */
 import { fail, ok, skip, type CheckResult } from '../checks.js';
-import type { CheckCode } from '../check-codes.js';
 import { integerIdKey } from '../catalogs/titulos.js';
 import { isCurp, isIsoDate } from '../shared/formats.js';
 import { given, type TituloElectronico } from './model.js';
 import { invalidValue } from './sep-messages.js';
+import { valueChecker } from '../shared/value-checks.js';
 
 export { CURP_PATTERN, isCurp, isIsoDate } from '../shared/formats.js';
 
@@ -26,24 +26,7 @@ export function isServicioSocial(s: string): boolean {
   return s === '0' || s === '1';
 }
 
-interface Field {
-  readonly node: string;
-  readonly attribute: string;
-  readonly value: string | undefined;
-}
-
-function checkAll(code: CheckCode, what: string, expected: string, fields: readonly Field[], test: (v: string) => boolean, out: CheckResult[]): void {
-  let errors = 0;
-  let checked = 0;
-  for (const { node, attribute, value } of fields) {
-    if (!given(value)) continue;
-    checked++;
-    if (test(value)) continue;
-    errors++;
-    out.push(fail(code, `${node}/@${attribute} is not ${what}`, invalidValue(attribute, node, value), { node, attribute, expected, found: value }));
-  }
-  if (errors === 0) out.push(ok(code, `${checked} value(s) checked: each is ${what}`));
-}
+const checkAll = valueChecker(invalidValue);
 
 /** TituloElectronico/@version is fixed `1.0` (§2.2, §2.3). A missing one is TIT-ATTR-REQUIRED's. */
 export function checkVersion(version: string | undefined, out: CheckResult[]): void {

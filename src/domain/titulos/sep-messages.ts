@@ -6,6 +6,7 @@
  * the duplicate-folio text. SEP's wording for structure problems was never observed; those templates
  * are this emulator's own, written in the same style, and are marked as such below.
  */
+import { structureMessages } from '../shared/structure-messages.js';
 
 interface FieldLabel {
   readonly label: string;
@@ -81,6 +82,9 @@ export function sepNodeName(node: string): string {
   return node.startsWith('FirmaResponsable') ? 'FirmaResponsables' : node;
 }
 
+export const { elementMissing, elementInvalid, elementRepeated, elementOutOfOrder, attributeMissing, attributeEmpty, attributeUnknown } =
+  structureMessages(sepNodeName);
+
 /** `<Campo> no válido en el nodo <Nodo>: <valor>`: SEP's template for format and catalog errors (§5.1). */
 export function invalidValue(attribute: string, node: string, value: string): string {
   const field = FIELD_LABELS[attribute];
@@ -93,34 +97,6 @@ export function invalidValue(attribute: string, node: string, value: string): st
 
 export function rootInvalid(found: string): string {
   return `Nodo raíz no válido, se esperaba TituloElectronico: ${found}`;
-}
-
-export function elementMissing(parent: string, element: string): string {
-  return `Nodo requerido no encontrado en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function elementInvalid(parent: string, element: string): string {
-  return `Nodo no válido en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function elementRepeated(parent: string, element: string): string {
-  return `Nodo repetido en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function elementOutOfOrder(parent: string, element: string): string {
-  return `Nodo fuera de orden en el nodo ${sepNodeName(parent)}: ${element}`;
-}
-
-export function attributeMissing(node: string, attribute: string): string {
-  return `Atributo requerido no encontrado en el nodo ${sepNodeName(node)}: ${attribute}`;
-}
-
-export function attributeEmpty(node: string, attribute: string): string {
-  return `Atributo requerido sin valor en el nodo ${sepNodeName(node)}: ${attribute}`;
-}
-
-export function attributeUnknown(node: string, attribute: string): string {
-  return `Atributo no permitido en el nodo ${sepNodeName(node)}: ${attribute}`;
 }
 
 // --- Verbatim SEP texts (§5.1). ---
