@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
-import yauzl from 'yauzl';
 import { mexicoCityDate } from '../src/domain/dates.js';
 import { mintEfirma, type MintedCredential } from '../test/support/pki.js';
 import { buildTitulo, DEFAULT_CVE_INSTITUCION, tituloXml } from '../test/support/titulo-fixture.js';
@@ -61,48 +60,28 @@ export interface LoteZip {
 }
 
 /** A zip (deflate, level 6 as zip tools default to) of one valid título per folio. */
-export async function loteZip(signer: MintedCredential, today: string, folioList: readonly string[]): Promise<LoteZip> {
+export function loteZip(signer: MintedCredential, today: string, folioList: readonly string[]): Promise<LoteZip> {
+  return documentsZip(folioList, (folio) => ({ name: `TITULO_${folio}.xml`, bytes: tituloBytes(signer, today, folio) }));
+}
+
+/** A zip (deflate, level 6) of one document per folio, built by `document`, in folio order. */
+export async function documentsZip(folioList: readonly string[], document: (folio: string, index: number) => { name: string; bytes: Buffer }): Promise<LoteZip> {
   const zip = new yazl.ZipFile();
   const names: string[] = [];
   let xmlBytes = 0;
   const mtime = new Date();
-  for (const folio of folioList) {
-    const bytes = tituloBytes(signer, today, folio);
-    const name = `TITULO_${folio}.xml`;
+  folioList.forEach((folio, index) => {
+    const { name, bytes } = document(folio, index);
     names.push(name);
     xmlBytes += bytes.length;
     zip.addBuffer(bytes, name, { compress: true, mtime });
-  }
+  });
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
   return { zip: Buffer.concat(chunks), folios: folioList, names, xmlBytes };
 }
 
-/** The inflated entries of a zip, in order (for checking downloaded results). */
-export function readZipEntries(zip: Buffer): Promise<Array<{ name: string; data: Buffer }>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error ?? new Error('no zipfile'));
-      const entries: Array<{ name: string; data: Buffer }> = [];
-      file.on('error', reject);
-      file.on('entry', (entry: yauzl.Entry) =>
-        file.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-            file.readEntry();
-          });
-        }),
-      );
-      file.on('end', () => resolve(entries));
-      file.readEntry();
-    });
-  });
-}
 
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -125,3 +104,5 @@ export function round(value: number, digits = 0): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+export { readZipEntries } from '../test/support/zip-entries.js';

@@ -14,12 +14,9 @@
  * Parent side: runCeiling() writes the zip and certificate to a temporary directory and runs this
  * file as `node met-ceiling.js --child <dir>`; the child prints one JSON line.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yauzl from 'yauzl';
 import { errorsOf, hasErrors } from '../src/domain/checks.js';
 import { CertificateCache } from '../src/domain/efirma/certificate-cache.js';
 import { parseCertificate } from '../src/domain/efirma/certificate.js';
@@ -29,6 +26,7 @@ import { unpackUpload } from '../src/intake/package.js';
 import { parseSafeXml } from '../src/intake/xml.js';
 import type { XmlElement } from '../src/intake/xml-tree.js';
 import { LoteEvaluator, scanLote, unpackLote } from '../src/titulos/evaluate-lote.js';
+import { rawYauzl, rsa2048VerifyPerSec, runPinnedChild, timedRuns } from './ceiling-support.js';
 import { BENCH_CVE_INSTITUCION, median, tempDir, type LoteZip } from './fixtures.js';
 
 export interface CeilingResult {
@@ -52,21 +50,7 @@ export async function runCeiling(lote: LoteZip, signerDer: Buffer, today: string
     writeFileSync(join(dir.path, 'lote.zip'), lote.zip);
     writeFileSync(join(dir.path, 'signer.cer'), signerDer);
     writeFileSync(join(dir.path, 'input.json'), JSON.stringify({ today }));
-    const self = fileURLToPath(import.meta.url);
-    const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-    const [command, args] = pinned
-      ? ['taskset', ['-c', '0', process.execPath, self, '--child', dir.path]]
-      : [process.execPath, [self, '--child', dir.path]];
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(command, args as string[], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => (text += chunk));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the ceiling process exited with code ${code}`))));
-    });
-    const last = output.trim().split('\n').at(-1) ?? '';
-    return { ...(JSON.parse(last) as Omit<CeilingResult, 'pinned'>), pinned };
+    return await runPinnedChild<Omit<CeilingResult, 'pinned'>>(fileURLToPath(import.meta.url), dir.path);
   } finally {
     dir.remove();
   }
@@ -74,8 +58,6 @@ export async function runCeiling(lote: LoteZip, signerDer: Buffer, today: string
 
 // ------------------------------------------------------------------------------ measuring (child)
 
-const WARMUP_RUNS = 3;
-const MEASURED_RUNS = 15;
 const limits = DEFAULT_INTAKE_LIMITS;
 
 async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {
@@ -166,12 +148,7 @@ async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {
   }, titulos);
 
   // Raw primitives.
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-  const cadena = Buffer.from(`||1.0|FOLIO-0001|${'X'.repeat(360)}||`, 'utf8');
-  const signature = sign('sha256', cadena, privateKey);
-  const rsa2048VerifyPerSec = opsPerSec(() => {
-    if (!verify('sha256', cadena, publicKey, signature)) throw new Error('verify failed');
-  });
+  const verifyPerSec = rsa2048VerifyPerSec();
   const yauzlRuns = await timedRuns(() => rawYauzl(zip), titulos);
 
   return {
@@ -181,65 +158,8 @@ async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {
     ceilingRunsDocsPerSec: ceilingRuns.map(Math.round),
     evaluateLoteDocsPerSec: median(evaluateRuns),
     stages: { unpackFilesPerSec: median(unpackRuns), parseDocsPerSec: median(parseRuns), checkDocsPerSec: median(checkRuns) },
-    raw: { rsa2048VerifyPerSec, yauzlUnzipFilesPerSec: median(yauzlRuns) },
+    raw: { rsa2048VerifyPerSec: verifyPerSec, yauzlUnzipFilesPerSec: median(yauzlRuns) },
   };
-}
-
-/** Per-run rates (items/s) of `run` after WARMUP_RUNS unmeasured runs. */
-async function timedRuns(run: () => Promise<number>, expected: number): Promise<number[]> {
-  for (let i = 0; i < WARMUP_RUNS; i++) await run();
-  const rates: number[] = [];
-  for (let i = 0; i < MEASURED_RUNS; i++) {
-    const start = performance.now();
-    const n = await run();
-    const seconds = (performance.now() - start) / 1000;
-    if (n !== expected) throw new Error(`a run handled ${n} items, expected ${expected}`);
-    rates.push(n / seconds);
-  }
-  return rates;
-}
-
-/** Median ops/s of a synchronous operation: 300 ms warm-up, then 5 runs of 400 ms. */
-function opsPerSec(op: () => void): number {
-  const runFor = (ms: number): number => {
-    let n = 0;
-    const start = performance.now();
-    let now = start;
-    while (now - start < ms) {
-      for (let i = 0; i < 100; i++) op();
-      n += 100;
-      now = performance.now();
-    }
-    return n / ((now - start) / 1000);
-  };
-  runFor(300);
-  return median(Array.from({ length: 5 }, () => runFor(400)));
-}
-
-/** yauzl with nothing of ours: fromBuffer, each entry streamed into one Buffer, in order. */
-function rawYauzl(zip: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error ?? new Error('no zipfile'));
-      let count = 0;
-      file.on('error', reject);
-      file.on('entry', (entry: yauzl.Entry) =>
-        file.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            Buffer.concat(chunks);
-            count++;
-            file.readEntry();
-          });
-        }),
-      );
-      file.on('end', () => resolve(count));
-      file.readEntry();
-    });
-  });
 }
 
 if (process.argv[2] === '--child' && process.argv[1] === fileURLToPath(import.meta.url)) {

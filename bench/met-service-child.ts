@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { findLoteSummary } from '../src/store/repositories/lotes.js';
+import type { LoteKind } from '../src/store/schema.js';
 
 interface Seed {
   readonly cveInstitucion: string;
@@ -29,7 +30,10 @@ interface Seed {
   readonly signerDerBase64: string;
 }
 
-type Request = { id: number; type: 'lote'; numeroLote: number } | { id: number; type: 'memory'; resetSampled?: boolean } | { id: number; type: 'stop' };
+type Request =
+  | { id: number; type: 'lote'; numeroLote: number; kind: LoteKind }
+  | { id: number; type: 'memory'; resetSampled?: boolean }
+  | { id: number; type: 'stop' };
 
 const MB = 1024 * 1024;
 const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024;
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
     void (async () => {
       switch (message.type) {
         case 'lote': {
-          const lote = await findLoteSummary(store.db, 'qa', message.numeroLote);
+          const lote = await findLoteSummary(store.db, 'qa', message.numeroLote, message.kind);
           send({
             id: message.id,
             receivedAt: lote?.received_at?.getTime() ?? null,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as soap from 'soap';
+import type { LoteKind } from '../src/store/schema.js';
 import type { MintedCredential } from '../test/support/pki.js';
 import { BENCH_CVE_INSTITUCION, BENCH_PASSWORD, BENCH_USUARIO, tempDir } from './fixtures.js';
 
@@ -122,7 +123,8 @@ export interface RunningService {
   readonly database: DatabaseKind;
   readonly startup: { readonly rssMb: number; readonly maxRssMb: number };
   readonly pid: number;
-  lote(numeroLote: number): Promise<LoteTimes>;
+  /** Timestamps of a lote (títulos) or of a folio upload (`certificados`). */
+  lote(numeroLote: number, kind?: LoteKind): Promise<LoteTimes>;
   memory(resetSampled?: boolean): Promise<ServiceMemory>;
   /** Closes the app and its store, waits for the process to exit. */
   stop(): Promise<void>;
@@ -198,7 +200,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     database: ready.database,
     startup: { rssMb: ready.rssMb, maxRssMb: ready.maxRssMb },
     pid: child.pid ?? -1,
-    lote: (numeroLote) => rpc<LoteTimes>({ type: 'lote', numeroLote }),
+    lote: (numeroLote, kind = 'titulos') => rpc<LoteTimes>({ type: 'lote', numeroLote, kind }),
     memory: (resetSampled = false) => rpc<ServiceMemory>({ type: 'memory', resetSampled }),
     stop: async () => {
       if (child.exitCode === null && child.connected) {

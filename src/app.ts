@@ -10,18 +10,22 @@ import { CertificateCache } from './domain/efirma/certificate-cache.js';
 import { defaultEvaluationThreads, EvaluationPool } from './jobs/evaluation-pool.js';
 import { LoteWorker } from './jobs/lote-worker.js';
 import { Authenticator } from './registry/authenticator.js';
-import { RegistryService } from './registry/registry-service.js';
+import { RegistryService, type SeedDocument, type SeedSummary } from './registry/registry-service.js';
 import type { Store } from './store/db.js';
 import { MetUseCases } from './titulos/met-use-cases.js';
 import { processLote } from './titulos/process-lote.js';
 import { metSoapPlugin } from './wire/met/soap-plugin.js';
+import { mecSoapPlugin } from './wire/mec/soap-plugin.js';
 import { mecRestRoutes } from './api/mec-routes.js';
 import { mecAdminRoutes } from './admin/mec-routes.js';
 import { DEFAULT_AUTHORITY_OFFICIAL, loadAuthority, type Authority } from './authority/authority.js';
+import { MecCancellations } from './certificados/cancellations.js';
 import { MecFolios } from './certificados/folios.js';
 import { MecRegistry } from './certificados/mec-registry.js';
 import { processMecUpload } from './certificados/process-upload.js';
-import { DEFAULT_DEC_OPTIONS } from './domain/certificados/check-dec.js';
+import { dgairApi } from './api/dgair-routes.js';
+import { DgairSolicitudes } from './dgair/solicitudes.js';
+import { holidayCalendar } from './domain/holidays.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -41,8 +45,12 @@ export interface Services {
   readonly registry: RegistryService;
   readonly mecRegistry: MecRegistry;
   readonly folios: MecFolios;
+  readonly mecCancellations: MecCancellations;
   readonly authority: Authority;
+  readonly dgair: DgairSolicitudes;
   readonly worker: LoteWorker;
+  /** A whole seed document (registry and MEC parts) in one transaction. */
+  readonly applySeed: (seed: SeedDocument) => Promise<SeedSummary>;
 }
 
 declare module 'fastify' {
@@ -75,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: app.log,
     process: (lote, owner) =>
       lote.kind === 'certificados'
-        ? processMecUpload(lote, owner, { db: store.db, clock, limits: config.limits, certificates, authority, options: DEFAULT_DEC_OPTIONS })
+        ? processMecUpload(lote, owner, { db: store.db, clock, limits: config.limits, certificates, authority, options: config.dec })
         : processLote(lote, owner, {
         db: store.db,
         clock,
@@ -84,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         renapo: config.renapo,
         certificates,
         pool: evaluationPool,
+        trustedAuthorities: [authority],
       }),
   });
   const met = new MetUseCases({
@@ -97,7 +106,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = new RegistryService(store.db, clock, authenticator);
   const mecRegistry = new MecRegistry(store.db, clock, registry);
   const folios = new MecFolios(store.db, clock, config.limits, () => worker.wake());
-  app.decorate('services', { config, store, clock, met, registry, mecRegistry, folios, authority, worker });
+  const mecCancellations = new MecCancellations(store.db, clock, holidayCalendar(config.holidays));
+  const dgair = new DgairSolicitudes({ db: store.db, clock, authority, xmlLimits: config.limits.xml });
+  const applySeed = (seed: SeedDocument) => registry.applySeed(seed, [(part, trx) => mecRegistry.applySeed(part, trx)]);
+  app.decorate('services', { config, store, clock, met, registry, mecRegistry, folios, mecCancellations, authority, dgair, worker, applySeed });
 
   // onClose hooks run last-added first: the pool closes after the worker has stopped.
   app.addHook('onClose', async () => evaluationPool.close());
@@ -128,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', database: store.kind }));
 
   await app.register(metSoapPlugin, { service: met, maxEnvelopeBytes: config.maxEnvelopeBytes });
+  await app.register(mecSoapPlugin, { maxEnvelopeBytes: config.maxEnvelopeBytes });
   await app.register(
     async (api) => {
       api.setErrorHandler(apiErrorHandler);
@@ -135,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(mecRestRoutes, { prefix: '/mec' });
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(mecAdminRoutes, { prefix: '/admin' });
+      await api.register(dgairApi);
     },
     { prefix: '/api/v1' },
   );

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { decOptions, type DecOptions } from './domain/certificados/context.js';
+import { parseHolidaySpec, type HolidaySpec } from './domain/holidays.js';
 import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake/limits.js';
 import { repoPath } from './repo-path.js';
 
@@ -31,6 +33,10 @@ export interface Config {
   readonly renapo: boolean;
   /** The emulated SEP/DGAIR authority's e.firma (src/authority/authority.ts loads it). */
   readonly authority: { readonly cerPath: string; readonly keyPath: string; readonly password: string };
+  /** Days that are not business days for the MEC's 48-business-hour cancellation. */
+  readonly holidays: HolidaySpec;
+  /** The DEC checks' choices on the spec's open questions. */
+  readonly dec: DecOptions;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +79,16 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   METMEC_AUTHORITY_CER: { description: "The emulated SEP/DGAIR authority's e.firma certificate (.cer) used to seal authenticated certificados and títulos; the default is relative to the repository root", default: 'fixtures/authority/autoridad.cer' },
   METMEC_AUTHORITY_KEY: { description: "The authority's private key (.key, PKCS#8 encrypted); the default is relative to the repository root", default: 'fixtures/authority/autoridad.key' },
   METMEC_AUTHORITY_PASSWORD: { description: "Password of the authority's .key (the default is the public password of the test fixture)", default: '12345678a' },
+  METMEC_DEC_NUMERO_CICLOS: {
+    description: 'How the DEC checks count `numeroCiclos` (spec mec-certificados.md §7 q2): `distinct-cycles` (distinct `ciclo` values of the listed subjects, the majority reading) or `plan` (the registered plan\'s number of cycles)',
+    default: 'distinct-cycles',
+  },
+  METMEC_DEC_ACCEPT_10_00: { description: 'Accept a DEC grade or promedio written `10.00` as well as `10` (spec §4.1 conflict)', default: 'false' },
+  METMEC_DEC_EXTRANJERO_LUGAR: { description: 'Accept 33 EXTRANJERO as `Expedicion/@idLugarExpedicion` (spec §7 q7)', default: 'false' },
+  METMEC_HOLIDAYS: {
+    description: "Non-business days for the MEC's 48-business-hour cancellation, comma-separated: `lft` (the Ley Federal del Trabajo art. 74 rest days of every year) and/or dates AAAA-MM-DD; `none` for weekends only",
+    default: 'lft',
+  },
 };
 
 export function loadConfig(env: Env = process.env): Config {
@@ -114,6 +130,12 @@ export function loadConfig(env: Env = process.env): Config {
       // Not trimmed: a password may begin or end with spaces.
       password: read.raw('METMEC_AUTHORITY_PASSWORD'),
     },
+    holidays: read.holidays('METMEC_HOLIDAYS'),
+    dec: decOptions({
+      numeroCiclosRule: read.oneOf('METMEC_DEC_NUMERO_CICLOS', ['distinct-cycles', 'plan'] as const),
+      acceptTenWithDecimals: read.boolean('METMEC_DEC_ACCEPT_10_00'),
+      allowExtranjeroLugarExpedicion: read.boolean('METMEC_DEC_EXTRANJERO_LUGAR'),
+    }),
   };
   read.throwIfErrors();
   return deepFreeze(config);
@@ -185,6 +207,14 @@ class Reader {
   repoFile(name: string): string {
     const value = this.raw(name);
     return value === CONFIG_VARIABLES[name]?.default ? repoPath(value) : resolve(value);
+  }
+
+  holidays(name: string): HolidaySpec {
+    const value = this.raw(name);
+    if (value.trim().toLowerCase() === 'none') return { statutory: false, dates: [] };
+    const { spec, invalid } = parseHolidaySpec(value);
+    if (invalid.length > 0) this.bad(name, '`lft`, `none` or dates AAAA-MM-DD separated by commas', invalid.join(','));
+    return spec;
   }
 
   token(name: string): string {

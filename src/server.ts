@@ -14,7 +14,7 @@ export async function startServer(config: Config) {
   try {
     await migrate(store.db);
     app = await buildApp({ config, store });
-    if (config.seedDemo) await app.services.registry.applySeed(demoSeed());
+    if (config.seedDemo) await app.services.applySeed(demoSeed());
     if (config.adminTokenIsDefault) {
       app.log.warn('METMEC_ADMIN_TOKEN is the development default; set your own before exposing this service');
     }

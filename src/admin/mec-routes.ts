@@ -1,9 +1,10 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../api/errors.js';
+import { CertificadoQuery } from '../api/mec-routes.js';
 import { acceptUploads, readUpload } from '../api/uploads.js';
-import { FolioError } from '../certificados/folios.js';
-import { findFolio, listFolios } from '../store/repositories/mec.js';
+import { certificadoPage, certificadoView } from '../certificados/certificado-view.js';
+import { findFolio, listCertificados, listFolios } from '../store/repositories/mec.js';
 import { adminTokenHook } from './admin-auth.js';
 
 const CveParams = Type.Object({ cveInstitucion: Type.String({ pattern: '^\\d{6}$' }) });
@@ -15,21 +16,13 @@ const CampusParams = Type.Object({ cveInstitucion: Type.String({ pattern: '^\\d{
  */
 export const mecAdminRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { mecRegistry, folios, store, config } = app.services;
+  const { mecRegistry, folios, met, store, config, clock } = app.services;
   app.addHook('onRequest', adminTokenHook(config.adminToken));
   await acceptUploads(app, 10 * 1024 * 1024);
   app.addContentTypeParser(['application/pkix-cert', 'application/x-x509-ca-cert'], { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
   const tags = ['certificados: registry'];
   const security = [{ admin: [] }];
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof FolioError) {
-      return reply
-        .status(error.code === 'NOT_FOUND' ? 404 : 409)
-        .send({ error: { code: error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'FOLIO_REFUSED', message: error.message, ...error.detail }, requestId: request.id });
-    }
-    throw error;
-  });
 
   app.put(
     '/institutions/:cveInstitucion/mec',
@@ -155,9 +148,64 @@ export const mecAdminRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  app.get('/mec/folios/:folio', { schema: { summary: 'A folio with its attempts and their results', tags: ['operators'], security, params: Type.Object({ folio: Type.String() }) } }, async (request) => {
-    const row = await findFolio(store.db, undefined, request.params.folio);
-    if (!row) throw new ApiError('NOT_FOUND', `folio ${request.params.folio} does not exist`);
-    return folios.view(row);
-  });
+  app.get(
+    '/mec/folios/:folio',
+    {
+      schema: {
+        summary: "A folio: environment, count, payment, attempts used and left, and each attempt's results (every certificate with its errors)",
+        tags: ['operators'],
+        security,
+        params: Type.Object({ folio: Type.String() }),
+      },
+    },
+    async (request) => {
+      const row = await findFolio(store.db, undefined, request.params.folio);
+      if (!row) throw new ApiError('NOT_FOUND', `folio ${request.params.folio} does not exist`);
+      const view = await folios.view(row);
+      const uploads = await Promise.all(
+        view.uploads.map(async (upload) => {
+          const detail = await met.loteDetail({ environment: row.environment }, upload.numeroLote, 'certificados');
+          const documents = detail?.documents?.map((d) => ({
+            archivo: d.archivo,
+            folioControl: d.folioControl,
+            estatus: d.estatus === 1 ? 'SATISFACTORIO' : 'ERROR',
+            errors: d.checks.filter((c) => c.status === 'error'),
+          }));
+          return { ...upload, documents: documents ?? null };
+        }),
+      );
+      return { ...view, uploads };
+    },
+  );
+
+  app.get(
+    '/mec/certificados',
+    {
+      schema: {
+        summary: "Authenticated certificates by institution, environment, folio, folioControl and status, newest first; page with `before`",
+        tags: ['operators'],
+        security,
+        querystring: Type.Composite([
+          CertificadoQuery,
+          Type.Object({ cveInstitucion: Type.Optional(Type.String({ pattern: '^\\d{6}$' })), environment: Type.Optional(Type.Union([Type.Literal('qa'), Type.Literal('prod')])) }),
+        ]),
+      },
+    },
+    async (request) => {
+      const { before, limit = 50, ...filter } = request.query;
+      const now = clock.now();
+      return certificadoPage(await listCertificados(store.db, { ...filter, beforeId: before, limit, now }), limit, now);
+    },
+  );
+
+  app.get(
+    '/mec/certificados/:folioDigital',
+    { schema: { summary: 'A certificate by folioDigital: institution, folio, student, status and cancellation', tags: ['operators'], security, params: Type.Object({ folioDigital: Type.String({ format: 'uuid' }) }) } },
+    async (request) => {
+      const now = clock.now();
+      const [row] = await listCertificados(store.db, { folioDigital: request.params.folioDigital, now });
+      if (!row) throw new ApiError('NOT_FOUND', `no certificate was authenticated with folioDigital ${request.params.folioDigital}`);
+      return certificadoView(row, now);
+    },
+  );
 };

@@ -137,7 +137,7 @@ export const adminRoutes: FastifyPluginAsync = async (fastify) => {
   );
 
   app.post('/seed', { schema: { summary: 'Apply a seed document (all of it or nothing)', tags, security } }, async (request) =>
-    registry.applySeed(seedFromJson(request.body, null)),
+    app.services.applySeed(seedFromJson(request.body, null)),
   );
 
   const opsTags = ['operators'];

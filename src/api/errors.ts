@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Refusal } from '../refusal.js';
 import { RegistryError } from '../registry/registry-service.js';
 import { SeedFileError } from '../registry/seed-file.js';
 
@@ -12,6 +13,7 @@ export const API_ERRORS = {
   NOT_FOUND: { status: 404, title: 'No such resource' },
   VALIDATION: { status: 400, title: 'The request does not match the documented schema' },
   INVALID: { status: 422, title: 'The request is well-formed but cannot be honoured' },
+  REFUSED: { status: 409, title: 'The current state forbids it: a folio not active, an attempt too many, a payment already made, a cancellation pending' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body exceeds the configured limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The Content-Type is not accepted by this route' },
   INTERNAL: { status: 500, title: 'Unexpected failure; the request id is in the log' },
@@ -40,6 +42,7 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
 
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof Refusal) return new ApiError(error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'REFUSED', error.message, error.detail);
   if (error instanceof RegistryError) return new ApiError(error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID', error.message, error.detail);
   if (error instanceof SeedFileError) return new ApiError('INVALID', error.message);
   if (error.validation) {

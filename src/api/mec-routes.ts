@@ -1,14 +1,23 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { FolioError } from '../certificados/folios.js';
+import { CANCELLATION_RULES, type CancellationTarget } from '../certificados/cancellations.js';
+import { certificadoPage, certificadoView } from '../certificados/certificado-view.js';
 import { renderCertificadoPdf } from '../documents/certificado-pdf.js';
 import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
 import { parseSafeXml } from '../intake/xml.js';
-import { findCertificadoByFolioDigital, findCertificadosByFolioControl, listFolios } from '../store/repositories/mec.js';
+import { findCertificadoByFolioDigital, listCertificados, listFolios } from '../store/repositories/mec.js';
 import { ApiError } from './errors.js';
 import { LoteDetailSchema, waitForLote } from './lote-view.js';
 import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
 
+/** Filters of a certificate listing (institution and operators alike). */
+export const CertificadoQuery = Type.Object({
+  folioControl: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  folio: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  estatus: Type.Optional(Type.Union([Type.Literal('autenticado'), Type.Literal('cancelacion-pendiente'), Type.Literal('cancelado')])),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+});
 /**
  * The institution's side of the MEC (certificados electrónicos): folios, uploads against a folio and
  * their per-certificate results. Same web-service credentials as the MET: a QA user works in the
@@ -16,20 +25,13 @@ import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from '
  */
 export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { met, folios, config, store } = app.services;
+  const { met, folios, mecCancellations, config, store, clock } = app.services;
   await acceptUploads(app, config.limits.maxUploadBytes);
   const principalOf = (request: FastifyRequest) => authenticateBasic(request, met);
   const tags = ['certificados'];
   const security = [{ webService: [] }];
   const FolioParams = Type.Object({ folio: Type.String({ minLength: 1 }) });
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof FolioError) {
-      const apiError = new ApiError(error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID', error.message, error.detail);
-      return reply.status(error.code === 'NOT_FOUND' ? 404 : 409).send({ error: { code: error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'FOLIO_REFUSED', message: apiError.message, ...error.detail }, requestId: request.id });
-    }
-    throw error;
-  });
 
   app.post(
     '/folios',
@@ -102,12 +104,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
       const upload = await readUpload(request, config.limits.maxUploadBytes);
       const nombreArchivo = request.query.nombreArchivo ?? upload.filename ?? 'certificados.zip';
       const outcome = await folios.upload(principal, request.params.folio, nombreArchivo, upload.bytes);
-      if (outcome.kind === 'rejected') {
-        return reply.status(409).send({
-          error: { code: 'FOLIO_REFUSED', message: outcome.reason, ...(outcome.check ? { check: outcome.check } : {}), ...(outcome.detail ?? {}) },
-          requestId: request.id,
-        });
-      }
+      if (outcome.kind === 'rejected') throw new ApiError('REFUSED', outcome.reason, { ...(outcome.check ? { check: outcome.check } : {}), ...outcome.detail });
       if (request.query.wait) {
         const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'certificados');
         if (detail?.status === 'processed') return reply.status(200).send({ ...detail, attempt: outcome.attempt, attemptsLeft: outcome.attemptsLeft });
@@ -179,8 +176,17 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const row = await findCertificadoByFolioDigital(store.db, request.params.folioDigital);
       if (!row) throw new ApiError('NOT_FOUND', `no certificate was authenticated with folioDigital ${request.params.folioDigital}`);
-      const view = certificadoView(row);
-      return { folioDigital: view.folioDigital, folioControl: view.folioControl, estatus: view.estatus, authenticatedAt: view.authenticatedAt, alumno: view.alumno, idCampus: view.idCampus, environment: view.environment };
+      const view = certificadoView(row, clock.now());
+      return {
+        folioDigital: view.folioDigital,
+        folioControl: view.folioControl,
+        estatus: view.estatus,
+        authenticatedAt: view.authenticatedAt,
+        cancellation: view.cancellation && { requestedAt: view.cancellation.requestedAt, effectiveAt: view.cancellation.effectiveAt },
+        alumno: view.alumno,
+        idCampus: view.idCampus,
+        environment: view.environment,
+      };
     },
   );
 
@@ -188,17 +194,49 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
     '/certificados',
     {
       schema: {
-        summary: 'Authentications of a folioControl of this institution (newest first)',
+        summary: "This institution's authenticated certificates in this environment, newest first; page with `before` = the last item's id",
         tags,
         security,
-        querystring: Type.Object({ folioControl: Type.String({ minLength: 1, maxLength: 40 }) }),
+        querystring: CertificadoQuery,
       },
     },
     async (request) => {
       const principal = await principalOf(request);
-      const rows = await findCertificadosByFolioControl(store.db, principal.cveInstitucion, principal.environment, request.query.folioControl);
-      if (rows.length === 0) throw new ApiError('NOT_FOUND', `folioControl ${request.query.folioControl} has no authenticated certificate in ${principal.environment}`);
-      return rows.map(certificadoView);
+      const { before, limit = 50, ...filter } = request.query;
+      const now = clock.now();
+      const rows = await listCertificados(store.db, { ...filter, cveInstitucion: principal.cveInstitucion, environment: principal.environment, beforeId: before, limit, now });
+      return certificadoPage(rows, limit, now);
+    },
+  );
+
+  app.post(
+    '/cancelaciones',
+    {
+      schema: {
+        summary: 'Cancel one certificate (folioDigital or folioControl) or every certificate of a folio; effective 48 business hours later',
+        tags,
+        security,
+        body: Type.Object(
+          {
+            folioDigital: Type.Optional(Type.String({ format: 'uuid' })),
+            folioControl: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            folio: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            motivo: Type.Optional(Type.String({ minLength: 1, maxLength: CANCELLATION_RULES.maxMotivoLength })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const principal = await principalOf(request);
+      const { motivo, ...targets } = request.body;
+      const given = Object.entries(targets).filter(([, value]) => value !== undefined);
+      if (given.length !== 1) {
+        throw new ApiError('VALIDATION', 'give exactly one of folioDigital, folioControl or folio', { expected: 1, found: given.map(([name]) => name) });
+      }
+      const [name, value] = given[0]!;
+      const outcome = await mecCancellations.request(principal, { [name]: value } as CancellationTarget, motivo ?? null);
+      return reply.status(202).send(outcome);
     },
   );
 
@@ -230,32 +268,4 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
 /** Where the QR code of a printed certificate points: this service's public verification route. */
 export function verificationUrl(request: FastifyRequest, folioDigital: string): string {
   return `${request.protocol}://${request.host}/api/v1/mec/verificacion/${folioDigital}`;
-}
-
-export function certificadoView(row: {
-  folio_digital: string;
-  folio_control: string;
-  environment: string;
-  id_campus: string;
-  id_carrera: string;
-  curp: string;
-  nombre: string;
-  primer_apellido: string;
-  segundo_apellido: string;
-  numero_control: string;
-  authenticated_at: Date;
-  cancellation_requested_at: Date | null;
-  cancellation_effective_at: Date | null;
-}) {
-  return {
-    folioDigital: row.folio_digital,
-    folioControl: row.folio_control,
-    environment: row.environment,
-    idCampus: row.id_campus,
-    idCarrera: row.id_carrera,
-    alumno: { curp: row.curp, nombre: row.nombre, primerApellido: row.primer_apellido, segundoApellido: row.segundo_apellido, numeroControl: row.numero_control },
-    estatus: row.cancellation_requested_at ? 'cancelacion-pendiente' : 'autenticado',
-    authenticatedAt: row.authenticated_at,
-    cancellation: row.cancellation_requested_at ? { requestedAt: row.cancellation_requested_at, effectiveAt: row.cancellation_effective_at } : null,
-  };
 }

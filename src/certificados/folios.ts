@@ -17,6 +17,8 @@ import {
 } from '../store/repositories/mec.js';
 import { findInstitution } from '../store/repositories/registry.js';
 import type { Database, MecFolioRow, PaymentMethod } from '../store/schema.js';
+import { Refusal } from '../refusal.js';
+import type { Channel } from '../titulos/met-use-cases.js';
 
 /** The folio rules (spec mec-certificados.md §4.6), each a documented default. */
 export const FOLIO_RULES = {
@@ -30,18 +32,10 @@ export const FOLIO_RULES = {
   activationHours: { 'linea-de-captura': 48, tarjeta: 24 } as Record<Exclude<PaymentMethod, 'prueba'>, number>,
 } as const;
 
+const ENVIRONMENT_NAMES = { qa: 'test', prod: 'production' } as const;
+
 export type FolioState = 'pending-payment' | 'paid' | 'active' | 'complete' | 'exhausted';
 
-export class FolioError extends Error {
-  override readonly name = 'FolioError';
-  constructor(
-    readonly code: 'NOT_FOUND' | 'REFUSED',
-    message: string,
-    readonly detail: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 export type UploadOutcome =
   | { kind: 'accepted'; numeroLote: number; attempt: number; attemptsLeft: number }
@@ -61,17 +55,17 @@ export class MecFolios {
 
   async create(principal: WsPrincipal, certificados: number): Promise<MecFolioRow> {
     const institution = await findInstitution(this.db, principal.cveInstitucion);
-    if (!institution?.id_mec) throw new FolioError('REFUSED', `institution ${principal.cveInstitucion} is not registered with the MEC`);
+    if (!institution?.id_mec) throw new Refusal('REFUSED', `institution ${principal.cveInstitucion} is not registered with the MEC`);
     const now = this.clock.now();
     if (principal.environment === 'qa') {
       const used = await countFolios(this.db, principal.cveInstitucion, 'qa');
       if (used >= FOLIO_RULES.testFolios) {
-        throw new FolioError('REFUSED', `the ${FOLIO_RULES.testFolios} test folios of this institution are used`, { testFolios: FOLIO_RULES.testFolios });
+        throw new Refusal('REFUSED', `the ${FOLIO_RULES.testFolios} test folios of this institution are used`, { testFolios: FOLIO_RULES.testFolios });
       }
       return insertFolio(this.db, { environment: 'qa', cveInstitucion: principal.cveInstitucion, certificados, paymentMethod: 'prueba', lineaCaptura: null, paidAt: now, activeFrom: now, createdAt: now });
     }
     if (!institution.mec_production_granted_at) {
-      throw new FolioError('REFUSED', 'production access has not been granted to this institution yet (an operator grants it after 10 certificates authenticated in test)');
+      throw new Refusal('REFUSED', 'production access has not been granted to this institution yet (an operator grants it after 10 certificates authenticated in test)');
     }
     const lineaCaptura = `0${Array.from({ length: 19 }, () => randomInt(10)).join('')}`;
     return insertFolio(this.db, { environment: 'prod', cveInstitucion: principal.cveInstitucion, certificados, paymentMethod: null, lineaCaptura, paidAt: null, activeFrom: null, createdAt: now });
@@ -80,17 +74,23 @@ export class MecFolios {
   /** Records the payment; the folio activates 48 h (línea de captura) or 24 h (card) later. */
   async pay(principal: WsPrincipal, folio: string, method: Exclude<PaymentMethod, 'prueba'>): Promise<MecFolioRow> {
     const row = await this.find(principal, folio);
-    if (row.paid_at) throw new FolioError('REFUSED', `folio ${folio} is already paid`, { paidAt: row.paid_at });
+    if (row.paid_at) throw new Refusal('REFUSED', `folio ${folio} is already paid`, { paidAt: row.paid_at });
     const paidAt = this.clock.now();
     const activeFrom = new Date(paidAt.getTime() + FOLIO_RULES.activationHours[method] * 3_600_000);
     const paid = await payFolio(this.db, row.id, method, paidAt, activeFrom);
-    if (!paid) throw new FolioError('REFUSED', `folio ${folio} is already paid`);
+    if (!paid) throw new Refusal('REFUSED', `folio ${folio} is already paid`);
     return paid;
   }
 
-  async find(principal: Pick<WsPrincipal, 'cveInstitucion'>, folio: string): Promise<MecFolioRow> {
+  /** The institution's folio in the caller's environment: QA users work on test folios, production users on paid ones. */
+  async find(principal: Pick<WsPrincipal, 'cveInstitucion' | 'environment'>, folio: string): Promise<MecFolioRow> {
     const row = await findFolio(this.db, principal.cveInstitucion, folio);
-    if (!row) throw new FolioError('NOT_FOUND', `folio ${folio} does not exist for institution ${principal.cveInstitucion}`);
+    if (!row) throw new Refusal('NOT_FOUND', `folio ${folio} does not exist for institution ${principal.cveInstitucion}`);
+    if (row.environment !== principal.environment) {
+      throw new Refusal('REFUSED', `folio ${folio} belongs to the ${ENVIRONMENT_NAMES[row.environment]} environment; this user works in ${ENVIRONMENT_NAMES[principal.environment]}`, {
+        environment: row.environment,
+      });
+    }
     return row;
   }
 
@@ -131,7 +131,7 @@ export class MecFolios {
    * taken by one conditional UPDATE in the same transaction that queues the upload, so however many
    * uploads race for a folio, at most three are ever accepted.
    */
-  async upload(principal: WsPrincipal, folio: string, nombreArchivo: string, archivo: Buffer): Promise<UploadOutcome> {
+  async upload(principal: WsPrincipal, folio: string, nombreArchivo: string, archivo: Buffer, channel: Channel = 'rest'): Promise<UploadOutcome> {
     const row = await this.find(principal, folio);
     const state = this.state(row);
     if (state !== 'active') return { kind: 'rejected', reason: refusal(state, row) };
@@ -153,7 +153,7 @@ export class MecFolios {
         environment: row.environment,
         cveInstitucion: row.cve_institucion,
         usuario: principal.usuario,
-        channel: 'rest',
+        channel,
         nombreArchivo,
         archivo,
         receivedAt: now,
@@ -174,10 +174,10 @@ export class MecFolios {
   /** An operator grants production access once the institution has 10 certificates authenticated in test. */
   async grantProduction(cveInstitucion: string): Promise<{ grantedAt: Date; authenticatedInTest: number }> {
     const institution = await findInstitution(this.db, cveInstitucion);
-    if (!institution?.id_mec) throw new FolioError('NOT_FOUND', `institution ${cveInstitucion} is not registered with the MEC`);
+    if (!institution?.id_mec) throw new Refusal('NOT_FOUND', `institution ${cveInstitucion} is not registered with the MEC`);
     const authenticatedInTest = await countAuthenticated(this.db, cveInstitucion, 'qa');
     if (authenticatedInTest < FOLIO_RULES.productionThreshold) {
-      throw new FolioError('REFUSED', `production access needs ${FOLIO_RULES.productionThreshold} certificates authenticated in test; ${cveInstitucion} has ${authenticatedInTest}`, {
+      throw new Refusal('REFUSED', `production access needs ${FOLIO_RULES.productionThreshold} certificates authenticated in test; ${cveInstitucion} has ${authenticatedInTest}`, {
         expected: FOLIO_RULES.productionThreshold,
         found: authenticatedInTest,
       });

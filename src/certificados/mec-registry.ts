@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import { classifyPlanImport, importPlans, type PlanImportSummary } from '../domain/planes/import-plan.js';
 import type { RowError } from '../domain/planes/plan-errors.js';
 import { readPlanUpload } from '../intake/plan-workbook.js';
-import { RegistryError, type RegistryService } from '../registry/registry-service.js';
+import { RegistryError, type RegistryService, type SeedDocument, type SignerInput } from '../registry/registry-service.js';
 import {
   assignCampusSigner,
   currentPlans,
@@ -16,6 +16,7 @@ import {
 } from '../store/repositories/mec.js';
 import { findInstitution } from '../store/repositories/registry.js';
 import type { Database } from '../store/schema.js';
+import { inTransaction } from '../store/db.js';
 import { fromStoredPlan, toStoredPlan } from './plan-store.js';
 
 export type PlanImportOutcome =
@@ -34,7 +35,7 @@ export class MecRegistry {
     private readonly registry: RegistryService,
   ) {}
 
-  async setMecId(cveInstitucion: string, idMec: string): Promise<void> {
+  async setMecId(cveInstitucion: string, idMec: string, db: Kysely<Database> = this.db): Promise<void> {
     if (!/^[1-9]\d{0,9}$/.test(idMec)) {
       throw new RegistryError('INVALID', 'idNombreInstitucion must be the MEC institution id, digits without leading zeros', {
         field: 'idNombreInstitucion',
@@ -42,12 +43,12 @@ export class MecRegistry {
         found: idMec,
       });
     }
-    await this.requireInstitution(cveInstitucion);
-    await setMecId(this.db, cveInstitucion, idMec);
+    await this.requireInstitution(cveInstitucion, db);
+    await setMecId(db, cveInstitucion, idMec);
   }
 
-  async putCampus(cveInstitucion: string, campus: { idCampus: string; nombre: string; idEntidadFederativa: string }): Promise<void> {
-    await this.requireMec(cveInstitucion);
+  async putCampus(cveInstitucion: string, campus: { idCampus: string; nombre: string; idEntidadFederativa: string }, db: Kysely<Database> = this.db): Promise<void> {
+    await this.requireMec(cveInstitucion, db);
     if (!/^(0[1-9]|[12]\d|3[0-2])$/.test(campus.idEntidadFederativa)) {
       throw new RegistryError('INVALID', 'idEntidadFederativa must be a two-digit state id 01–32', {
         field: 'idEntidadFederativa',
@@ -55,17 +56,20 @@ export class MecRegistry {
         found: campus.idEntidadFederativa,
       });
     }
-    await upsertCampus(this.db, { cveInstitucion, ...campus });
+    await upsertCampus(db, { cveInstitucion, ...campus });
   }
 
-  /** Registers the e.firma and makes it the campus's only active signer for new uploads. */
-  async setCampusSigner(cveInstitucion: string, idCampus: string, input: { der: Uint8Array; idCargo?: number; cargo?: string }) {
-    await this.requireMec(cveInstitucion);
-    const campuses = await listCampuses(this.db, cveInstitucion);
-    if (!campuses.some((c) => c.id_campus === idCampus)) throw new RegistryError('NOT_FOUND', `campus ${idCampus} is not registered for ${cveInstitucion}`);
-    return this.db.transaction().execute(async (trx) => {
+  /**
+   * Registers the e.firma and makes it the campus's only active signer for new uploads (a no-op
+   * when it already is, so re-applying a seed does not churn the assignment history).
+   */
+  async setCampusSigner(cveInstitucion: string, idCampus: string, input: SignerInput, db: Kysely<Database> = this.db) {
+    await this.requireMec(cveInstitucion, db);
+    const campus = (await listCampuses(db, cveInstitucion)).find((c) => c.id_campus === idCampus);
+    if (!campus) throw new RegistryError('NOT_FOUND', `campus ${idCampus} is not registered for ${cveInstitucion}`);
+    return inTransaction(db, async (trx) => {
       const signer = await this.registry.registerSigner(cveInstitucion, input, trx);
-      await assignCampusSigner(trx, cveInstitucion, idCampus, signer.id, this.clock.now());
+      if (campus.signer_id !== signer.id) await assignCampusSigner(trx, cveInstitucion, idCampus, signer.id, this.clock.now());
       return signer;
     });
   }
@@ -82,16 +86,16 @@ export class MecRegistry {
    * Imports a layout workbook (.xlsx) or its JSON form: every row is validated and either the whole
    * import is stored (new plans added, changed ones as a new current version) or nothing is.
    */
-  async importPlans(cveInstitucion: string, upload: Buffer): Promise<PlanImportOutcome> {
-    const institution = await this.requireMec(cveInstitucion);
+  async importPlans(cveInstitucion: string, upload: Buffer, db: Kysely<Database> = this.db): Promise<PlanImportOutcome> {
+    const institution = await this.requireMec(cveInstitucion, db);
     const read = await readPlanUpload(upload);
     if (!read.ok) return { ok: false, errors: read.errors };
-    const existing = new Map((await listAsignaturas(this.db, cveInstitucion)).map((a) => [a.id_asignatura, { idCarrera: a.id_carrera, claveAsignatura: a.clave_asignatura }]));
-    const campuses = new Set((await listCampuses(this.db, cveInstitucion)).map((c) => c.id_campus));
+    const existing = new Map((await listAsignaturas(db, cveInstitucion)).map((a) => [a.id_asignatura, { idCarrera: a.id_carrera, claveAsignatura: a.clave_asignatura }]));
+    const campuses = new Set((await listCampuses(db, cveInstitucion)).map((c) => c.id_campus));
     const result = importPlans(read.source, { idInstitucion: institution.id_mec, existing: { asignaturas: existing }, campuses });
     if (!result.ok) return { ok: false, errors: result.errors };
 
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(db, async (trx) => {
       const current = (await currentPlans(trx, cveInstitucion)).map((row) => fromStoredPlan(row.content));
       const diff = classifyPlanImport(current, result.plans);
       const at = this.clock.now();
@@ -105,16 +109,43 @@ export class MecRegistry {
     });
   }
 
-  async requireMec(cveInstitucion: string): Promise<{ id_mec: string }> {
-    const institution = await this.requireInstitution(cveInstitucion);
+  /**
+   * The MEC part of a seed document, inside the seed's transaction: MEC id, campuses with their
+   * responsable, study plans. A plan that does not import fails the whole seed with its row errors.
+   */
+  async applySeed(seed: SeedDocument, trx: Transaction<Database>): Promise<{ campuses: number; planes: number }> {
+    const summary = { campuses: 0, planes: 0 };
+    for (const institution of seed.institutions ?? []) {
+      const mec = institution.mec;
+      if (!mec) continue;
+      await this.setMecId(institution.cveInstitucion, mec.idNombreInstitucion, trx);
+      for (const campus of mec.campus ?? []) {
+        await this.putCampus(institution.cveInstitucion, campus, trx);
+        if (campus.responsable) await this.setCampusSigner(institution.cveInstitucion, campus.idCampus, campus.responsable, trx);
+        summary.campuses++;
+      }
+      for (const [i, plan] of (mec.planes ?? []).entries()) {
+        const imported = await this.importPlans(institution.cveInstitucion, plan, trx);
+        if (!imported.ok) {
+          const rows = imported.errors.slice(0, 5).map((e) => `${e.sheet || 'file'}${e.row > 0 ? ` row ${e.row}` : ''}: ${e.code} ${e.message}`);
+          throw new RegistryError('INVALID', `institution ${institution.cveInstitucion}: mec.planes[${i}] does not import:\n  ${rows.join('\n  ')}`);
+        }
+        summary.planes += imported.added + imported.replaced + imported.unchanged;
+      }
+    }
+    return summary;
+  }
+
+  async requireMec(cveInstitucion: string, db: Kysely<Database> = this.db): Promise<{ id_mec: string }> {
+    const institution = await this.requireInstitution(cveInstitucion, db);
     if (!institution.id_mec) {
       throw new RegistryError('INVALID', `institution ${cveInstitucion} has no MEC id yet: PUT /api/v1/admin/institutions/${cveInstitucion}/mec first`);
     }
     return { id_mec: institution.id_mec };
   }
 
-  private async requireInstitution(cveInstitucion: string) {
-    const institution = await findInstitution(this.db, cveInstitucion);
+  private async requireInstitution(cveInstitucion: string, db: Kysely<Database>) {
+    const institution = await findInstitution(db, cveInstitucion);
     if (!institution) throw new RegistryError('NOT_FOUND', `institution ${cveInstitucion} is not registered`);
     return institution;
   }

@@ -49,11 +49,38 @@ export class Connection {
 
   async json<T>(path: string, init: RequestInit & { auth: 'basic' | 'admin' }): Promise<T> {
     const response = await this.request(path, init);
-    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string; code?: string } };
-    if (!response.ok) {
-      const message = body.error?.message ?? response.statusText;
-      throw new CliError(`${response.status} ${body.error?.code ?? ''} ${message}`.replace(/\s+/g, ' ').trim(), response.status === 401 ? EXIT.USAGE : EXIT.FAILURE);
-    }
+    const body = (await response.json().catch(() => ({}))) as unknown;
+    if (!response.ok) throw serviceError(response, body);
     return body as T;
   }
+
+  /** A file the service sends (a zip, an XML, a PDF). */
+  async bytes(path: string, init: RequestInit & { auth: 'basic' | 'admin' }): Promise<Buffer> {
+    const response = await this.request(path, init);
+    if (!response.ok) throw serviceError(response, await response.json().catch(() => ({})));
+    return Buffer.from(await response.arrayBuffer());
+  }
+}
+
+interface ErrorBody {
+  readonly error?: {
+    readonly code?: string;
+    readonly message?: string;
+    readonly expected?: unknown;
+    readonly found?: unknown;
+    readonly check?: { readonly code?: string; readonly explanation?: string };
+  };
+}
+
+/**
+ * A refusal as a CliError: 401 is a usage error (the credentials), 409 and 422 a problem with what
+ * was sent (a folio rule, a file that cannot be used), anything else a service failure.
+ */
+export function serviceError(response: Pick<Response, 'status' | 'statusText'>, body: unknown): CliError {
+  const error = (body as ErrorBody | null)?.error ?? {};
+  const lines = [`${response.status} ${error.code ?? ''} ${error.message ?? response.statusText}`.replace(/\s+/g, ' ').trim()];
+  if (error.expected !== undefined || error.found !== undefined) lines.push(`  expected: ${JSON.stringify(error.expected)}, found: ${JSON.stringify(error.found)}`);
+  if (error.check?.explanation) lines.push(`  ${error.check.code ?? ''}: ${error.check.explanation}`);
+  const exitCode = response.status === 401 ? EXIT.USAGE : response.status === 409 || response.status === 422 ? EXIT.PROBLEMS : EXIT.FAILURE;
+  return new CliError(lines.join('\n'), exitCode);
 }

@@ -1,30 +1,14 @@
 import { parseArgs } from 'node:util';
+import { cancellationTarget, numeroLote, operandsOf, serviceDate, uuid } from './arguments.js';
 import { CliError, EXIT } from './cli-error.js';
+import { certificado, folioNew, folioPay, folioStatus, mecCancel, mecStatus, mecUpload } from './commands/certificados.js';
 import { cadena, sign, verify } from './commands/documents.js';
 import { download, status, upload } from './commands/lotes.js';
 import { pack } from './commands/pack.js';
+import { planImport } from './commands/planes.js';
 import { seed } from './commands/seed.js';
 import { Connection } from './connection.js';
-
-const USAGE = `metmec — tools for institutions using the SEP títulos electrónicos service (and metmec)
-
-Documents (offline):
-  metmec cadena FILE [--escape-xml]             print each signer's cadena original
-  metmec sign FILE --cer C --key K --password P [--out OUT]
-                                                sign the FirmaResponsable whose curp is the certificate's
-  metmec verify FILE [--cve-institucion C] [--signer CER]... [--verbose]
-                                                run the service's checks on one XML
-  metmec pack DIR [--out lote.zip]              zip the *.xml files of DIR, flat
-
-Service (online; --url or METMEC_URL, default http://127.0.0.1:3000):
-  metmec upload FILE [--wait] [--verbose]        upload a zip or one XML as a lote
-  metmec status LOTE [--verbose]                 status and, once processed, every file's result
-  metmec download LOTE [--out FILE]              save SEP's results package and print its sheet
-  metmec seed FILE [--token T]                   apply a seed document (admin API)
-
-Credentials: --usuario/--password, or METMEC_USUARIO/METMEC_PASSWORD; otherwise the demo
-institution of fixtures/demo/demo.json. Admin token: --token or METMEC_ADMIN_TOKEN.
-Exit codes: 0 ok, 1 the document or lote has problems, 2 usage error, 3 service or I/O failure.`;
+import { USAGE, usage } from './usage.js';
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -37,6 +21,12 @@ const OPTIONS = {
   signer: { type: 'string', multiple: true },
   'cve-institucion': { type: 'string' },
   'escape-xml': { type: 'boolean' },
+  date: { type: 'string' },
+  metodo: { type: 'string' },
+  'folio-digital': { type: 'string' },
+  'folio-control': { type: 'string' },
+  folio: { type: 'string' },
+  motivo: { type: 'string' },
   wait: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -47,50 +37,89 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${USAGE}`, EXIT.USAGE);
+    throw usage((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const [command, argument] = positionals;
+  const [command, ...rest] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return command || values.help ? EXIT.OK : EXIT.USAGE;
   }
-  const need = (what: string): string => {
-    if (!argument) throw new CliError(`${command} needs ${what}\n\n${USAGE}`, EXIT.USAGE);
-    return argument;
-  };
-  const lote = (): number => {
-    const text = need('a numeroLote');
-    if (!/^\d+$/.test(text)) throw new CliError(`numeroLote must be a number; found ${JSON.stringify(text)}`, EXIT.USAGE);
-    return Number(text);
-  };
+  const operands = operandsOf(command, rest);
   const connection = () => new Connection({ url: values.url, usuario: values.usuario, password: values.password, token: values.token });
   const escapeXml = values['escape-xml'] ?? false;
   const verbose = values.verbose ?? false;
+  const wait = values.wait ?? false;
 
   switch (command) {
     case 'cadena':
-      return cadena(need('an XML file'), escapeXml);
+      return cadena(operands('an XML file')[0], escapeXml);
     case 'sign': {
-      const file = need('an XML file');
-      if (!values.cer || !values.key || values.password === undefined) throw new CliError('sign needs --cer, --key and --password', EXIT.USAGE);
+      const [file] = operands('an XML file');
+      if (!values.cer || !values.key || values.password === undefined) throw usage('sign needs --cer, --key and --password');
       return sign(file, { cer: values.cer, key: values.key, password: values.password, out: values.out, escapeXml });
     }
     case 'verify':
-      return verify(need('an XML file'), { cveInstitucion: values['cve-institucion'], signers: values.signer ?? [], escapeXml, verbose });
+      return verify(operands('an XML file')[0], { cveInstitucion: values['cve-institucion'], signers: values.signer ?? [], escapeXml, verbose, today: serviceDate(values.date) });
     case 'pack':
-      await pack(need('a directory'), values.out);
+      await pack(operands('a directory')[0], values.out);
       return EXIT.OK;
     case 'upload':
-      return upload(connection(), need('a zip or XML file'), { wait: values.wait ?? false, verbose });
+      return upload(connection(), operands('a zip or XML file')[0], { wait, verbose });
     case 'status':
-      return status(connection(), lote(), verbose);
+      return status(connection(), numeroLote(operands('a numeroLote')[0]), verbose);
     case 'download':
-      return download(connection(), lote(), values.out);
+      return download(connection(), numeroLote(operands('a numeroLote')[0]), values.out);
     case 'seed':
-      return seed(connection(), need('a seed file'));
+      return seed(connection(), operands('a seed file')[0]);
+    case 'folio':
+      return folio(rest, values.metodo, connection);
+    case 'mec-upload': {
+      const [folioNumber, file] = operands('a folio', 'a zip or XML file');
+      return mecUpload(connection(), folioNumber, file, { wait, verbose });
+    }
+    case 'mec-status':
+      return mecStatus(connection(), numeroLote(operands('a numeroLote')[0]), verbose);
+    case 'certificado': {
+      const folioControl = values['folio-control'];
+      const target = folioControl === undefined ? { folioDigital: uuid(operands('a folioDigital (or --folio-control X)')[0]) } : (operands(), { folioControl });
+      if (!values.out) throw usage('certificado needs --out FILE.xml or --out FILE.pdf');
+      return certificado(connection(), target, values.out);
+    }
+    case 'mec-cancel':
+      operands(); // the target is named by an option
+      return mecCancel(connection(), cancellationTarget(values['folio-digital'], values['folio-control'], values.folio), values.motivo);
+    case 'plan': {
+      if (rest[0] !== 'import') throw usage(`plan has one subcommand, import; found ${JSON.stringify(rest[0] ?? null)}`);
+      const [, file] = operands('import', 'a layout file (.xlsx or .json)');
+      const cve = values['cve-institucion'];
+      if (!cve || !/^\d{6}$/.test(cve)) throw usage(`plan import needs --cve-institucion with the institution's six-digit clave; found ${JSON.stringify(cve ?? null)}`);
+      return planImport(connection(), file, cve);
+    }
     default:
-      throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`, EXIT.USAGE);
+      throw usage(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+/** `folio new N`, `folio pay FOLIO --metodo M`, `folio status FOLIO`. */
+function folio(args: readonly string[], metodo: string | undefined, connection: () => Connection): Promise<number> {
+  const [sub, ...rest] = args;
+  const operands = operandsOf(`folio ${sub ?? ''}`.trim(), rest);
+  switch (sub) {
+    case 'new': {
+      const [n] = operands('the number of certificados');
+      if (!/^[1-9]\d*$/.test(n)) throw usage(`folio new needs the number of certificados, a whole number from 1; found ${JSON.stringify(n)}`);
+      return folioNew(connection(), Number(n));
+    }
+    case 'pay': {
+      const [folioNumber] = operands('a folio');
+      if (metodo !== 'linea-de-captura' && metodo !== 'tarjeta') throw usage(`folio pay needs --metodo linea-de-captura or --metodo tarjeta; found ${JSON.stringify(metodo ?? null)}`);
+      return folioPay(connection(), folioNumber, metodo);
+    }
+    case 'status':
+      return folioStatus(connection(), operands('a folio')[0]);
+    default:
+      throw usage(`folio needs new, pay or status; found ${JSON.stringify(sub ?? null)}`);
   }
 }
 

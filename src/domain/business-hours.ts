@@ -1,4 +1,5 @@
 import { mexicoCityDate } from './dates.js';
+import type { HolidayCalendar } from './holidays.js';
 
 const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Mexico_City', timeZoneName: 'longOffset' });
 const HOUR = 3_600_000;
@@ -19,7 +20,7 @@ function nextMidnight(instant: Date): Date {
   return new Date(tomorrowUtc - offsetMinutes(guess) * 60_000);
 }
 
-export function isBusinessDay(date: string, holidays: ReadonlySet<string>): boolean {
+export function isBusinessDay(date: string, holidays: HolidayCalendar): boolean {
   const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
   return weekday >= 1 && weekday <= 5 && !holidays.has(date);
 }
@@ -29,7 +30,7 @@ export function isBusinessDay(date: string, holidays: ReadonlySet<string>): bool
  * holiday), each business day counting all its 24 hours. A 48-business-hour cancellation requested
  * on a Friday at 10:00 takes effect on Tuesday at 10:00.
  */
-export function addBusinessHours(start: Date, hours: number, holidays: ReadonlySet<string>): Date {
+export function addBusinessHours(start: Date, hours: number, holidays: HolidayCalendar): Date {
   let cursor = start;
   let remaining = hours * HOUR;
   while (remaining > 0) {

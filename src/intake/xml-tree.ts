@@ -27,3 +27,10 @@ export function attr(element: XmlElement, name: string): string | undefined {
   for (const a of element.attributes) if (a.name === name) return a.value;
   return undefined;
 }
+
+/** A copy of `element` with `values` set: in place when present, appended (in `values` order) when not. */
+export function withAttributes(element: XmlElement, values: Readonly<Record<string, string>>): XmlElement {
+  const attributes = element.attributes.map((a) => (Object.hasOwn(values, a.name) ? { name: a.name, value: values[a.name]! } : a));
+  for (const [name, value] of Object.entries(values)) if (!attributes.some((a) => a.name === name)) attributes.push({ name, value });
+  return { ...element, attributes };
+}

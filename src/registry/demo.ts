@@ -21,6 +21,12 @@ export interface DemoFile {
     readonly idCargo: number;
     readonly cargo: string;
   };
+  /** MEC registration: the demo signer is every campus's responsable; plans are layout files. */
+  readonly mec?: {
+    readonly idNombreInstitucion: string;
+    readonly campus: ReadonlyArray<{ readonly idCampus: string; readonly nombre: string; readonly idEntidadFederativa: string }>;
+    readonly planes: readonly string[];
+  };
 }
 
 export const DEMO_FILE = repoPath('fixtures', 'demo', 'demo.json');
@@ -31,6 +37,7 @@ export function readDemo(path = DEMO_FILE): DemoFile & { readonly baseDir: strin
 
 export function demoSeed(path = DEMO_FILE): SeedDocument {
   const demo = readDemo(path);
+  const signer = { der: readFileSync(resolve(demo.baseDir, demo.signer.cer)), idCargo: demo.signer.idCargo, cargo: demo.signer.cargo };
   return {
     institutions: [
       {
@@ -40,7 +47,14 @@ export function demoSeed(path = DEMO_FILE): SeedDocument {
           { usuario: demo.usuario, password: demo.password, environment: 'qa' },
           { usuario: demo.produccion.usuario, password: demo.produccion.password, environment: 'prod' },
         ],
-        signers: [{ der: readFileSync(resolve(demo.baseDir, demo.signer.cer)), idCargo: demo.signer.idCargo, cargo: demo.signer.cargo }],
+        signers: [signer],
+        ...(demo.mec && {
+          mec: {
+            idNombreInstitucion: demo.mec.idNombreInstitucion,
+            campus: demo.mec.campus.map((campus) => ({ ...campus, responsable: signer })),
+            planes: demo.mec.planes.map((plan) => readFileSync(resolve(demo.baseDir, plan))),
+          },
+        }),
       },
     ],
   };

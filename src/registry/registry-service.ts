@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import { CertificateParseError, parseCertificate } from '../domain/efirma/certificate.js';
 import {
@@ -46,9 +46,18 @@ export interface SeedDocument {
     readonly nombre: string;
     readonly users?: readonly UserInput[];
     readonly signers?: readonly SignerInput[];
+    /** MEC registration, applied by the MEC registry inside the same transaction. */
+    readonly mec?: MecSeed;
   }>;
   readonly authorityCertificates?: ReadonlyArray<{ readonly der: Uint8Array; readonly nombre?: string }>;
   readonly renapo?: ReadonlyArray<{ curp: string; nombre: string; primerApellido: string; segundoApellido?: string }>;
+}
+
+export interface MecSeed {
+  readonly idNombreInstitucion: string;
+  readonly campus?: ReadonlyArray<{ readonly idCampus: string; readonly nombre: string; readonly idEntidadFederativa: string; readonly responsable?: SignerInput }>;
+  /** Study-plan layouts (.xlsx or JSON bytes). */
+  readonly planes?: readonly Buffer[];
 }
 
 export interface SeedSummary {
@@ -57,7 +66,12 @@ export interface SeedSummary {
   signers: number;
   authorityCertificates: number;
   renapo: number;
+  campuses?: number;
+  planes?: number;
 }
+
+/** A part of a seed applied by another registry (the MEC's) inside the seed's transaction. */
+export type SeedExtension = (seed: SeedDocument, trx: Transaction<Database>) => Promise<Partial<SeedSummary>>;
 
 /** Institutions, their web-service users and signers, trusted authorities and the emulated RENAPO. */
 export class RegistryService {
@@ -152,8 +166,8 @@ export class RegistryService {
   }
 
   /** Applies a whole seed document in one transaction: all of it or none of it. */
-  async applySeed(seed: SeedDocument): Promise<SeedSummary> {
-    const summary: SeedSummary = { institutions: 0, users: 0, signers: 0, authorityCertificates: 0, renapo: 0 };
+  async applySeed(seed: SeedDocument, extensions: readonly SeedExtension[] = []): Promise<SeedSummary> {
+    let summary: SeedSummary = { institutions: 0, users: 0, signers: 0, authorityCertificates: 0, renapo: 0 };
     await this.db.transaction().execute(async (trx) => {
       for (const institution of seed.institutions ?? []) {
         await this.putInstitution(institution.cveInstitucion, institution.nombre, trx);
@@ -175,6 +189,7 @@ export class RegistryService {
         await this.putRenapo(person, trx);
         summary.renapo++;
       }
+      for (const extension of extensions) summary = { ...summary, ...(await extension(seed, trx)) };
     });
     return summary;
   }

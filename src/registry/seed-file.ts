@@ -13,6 +13,16 @@ const Certificate = {
   certificateBase64: Type.Optional(Type.String({ minLength: 1, description: 'base64 of the DER certificate' })),
 };
 
+const Signer = Type.Object(
+  {
+    ...Certificate,
+    idCargo: Type.Optional(Type.Integer()),
+    cargo: Type.Optional(Type.String()),
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('revoked')])),
+  },
+  { additionalProperties: false },
+);
+
 export const SeedSchema = Type.Object(
   {
     institutions: Type.Optional(
@@ -34,17 +44,34 @@ export const SeedSchema = Type.Object(
                 ),
               ),
             ),
-            signers: Type.Optional(
-              Type.Array(
-                Type.Object(
-                  {
-                    ...Certificate,
-                    idCargo: Type.Optional(Type.Integer()),
-                    cargo: Type.Optional(Type.String()),
-                    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('revoked')])),
-                  },
-                  { additionalProperties: false },
-                ),
+            signers: Type.Optional(Type.Array(Signer)),
+            mec: Type.Optional(
+              Type.Object(
+                {
+                  idNombreInstitucion: Type.String({ minLength: 1 }),
+                  campus: Type.Optional(
+                    Type.Array(
+                      Type.Object(
+                        {
+                          idCampus: Type.String({ minLength: 1, maxLength: 20 }),
+                          nombre: Type.String(),
+                          idEntidadFederativa: Type.String(),
+                          responsable: Type.Optional(Signer),
+                        },
+                        { additionalProperties: false },
+                      ),
+                    ),
+                  ),
+                  planes: Type.Optional(
+                    Type.Array(
+                      Type.Union([
+                        Type.String({ minLength: 1, description: 'path of a layout .xlsx or .json file, relative to the seed file' }),
+                        Type.Object({ contentBase64: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+                      ]),
+                    ),
+                  ),
+                },
+                { additionalProperties: false },
               ),
             ),
           },
@@ -84,27 +111,38 @@ export function seedFromJson(json: unknown, baseDir: string | null): SeedDocumen
     const problems = [...Value.Errors(SeedSchema, json)].slice(0, 5).map((e) => `${e.path || '/'}: ${e.message}`);
     throw new SeedFileError(`invalid seed document:\n  ${problems.join('\n  ')}`);
   }
+  const file = (path: string, where: string, inline: string): Buffer => {
+    if (baseDir === null) throw new SeedFileError(`${where}: file paths are not accepted here; send "${inline}"`);
+    try {
+      return readFileSync(resolve(baseDir, path));
+    } catch (error) {
+      throw new SeedFileError(`${where}: cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
   const certificate = (c: { cer?: string | undefined; certificateBase64?: string | undefined }, where: string): Uint8Array => {
     if (c.certificateBase64) return Buffer.from(c.certificateBase64, 'base64');
     if (!c.cer) throw new SeedFileError(`${where}: give "cer" or "certificateBase64"`);
-    if (baseDir === null) throw new SeedFileError(`${where}: file paths are not accepted here; send "certificateBase64"`);
-    try {
-      return readFileSync(resolve(baseDir, c.cer));
-    } catch (error) {
-      throw new SeedFileError(`${where}: cannot read ${c.cer}: ${(error as Error).message}`);
-    }
+    return file(c.cer, where, 'certificateBase64');
   };
+  const signer = (s: Static<typeof Signer>, where: string) => ({ der: certificate(s, where), idCargo: s.idCargo, cargo: s.cargo, status: s.status });
   return {
     institutions: (json.institutions ?? []).map((inst, i) => ({
       cveInstitucion: inst.cveInstitucion,
       nombre: inst.nombre,
       users: inst.users ?? [],
-      signers: (inst.signers ?? []).map((s, j) => ({
-        der: certificate(s, `institutions[${i}].signers[${j}]`),
-        idCargo: s.idCargo,
-        cargo: s.cargo,
-        status: s.status,
-      })),
+      signers: (inst.signers ?? []).map((s, j) => signer(s, `institutions[${i}].signers[${j}]`)),
+      ...(inst.mec && {
+        mec: {
+          idNombreInstitucion: inst.mec.idNombreInstitucion,
+          campus: (inst.mec.campus ?? []).map(({ responsable, ...campus }, j) => ({
+            ...campus,
+            ...(responsable && { responsable: signer(responsable, `institutions[${i}].mec.campus[${j}].responsable`) }),
+          })),
+          planes: (inst.mec.planes ?? []).map((plan, j) =>
+            typeof plan === 'string' ? file(plan, `institutions[${i}].mec.planes[${j}]`, 'contentBase64') : Buffer.from(plan.contentBase64, 'base64'),
+          ),
+        },
+      }),
     })),
     authorityCertificates: (json.authorityCertificates ?? []).map((a, i) => ({
       der: certificate(a, `authorityCertificates[${i}]`),

@@ -92,3 +92,8 @@ function redactUrl(url: string): string {
     return 'postgres://(unparsable url)';
   }
 }
+
+/** Runs `work` in a transaction: `db`'s own when it already is one, a new one otherwise. */
+export function inTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

@@ -224,7 +224,48 @@ export interface MecCertificadoTable {
   cancellation_reason: string | null;
 }
 
+export interface DgairSolicitudTable {
+  id: Generated<number>;
+  numero: string;
+  environment: EnvironmentColumn;
+  cve_institucion: string;
+  usuario: string;
+  titulos: number;
+  payment_method: PaymentMethod | null;
+  linea_captura: string | null;
+  paid_at: Timestamp | null;
+  active_from: Timestamp | null;
+  processed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface TituloAutenticacionTable {
+  id: Generated<number>;
+  titulo_id: number;
+  folio_digital: string;
+  fecha_autenticacion: string;
+  no_certificado_autoridad: string;
+  xml: Bytes;
+  authenticated_at: Timestamp;
+}
+
+export type DgairOutcome = 'autenticado' | 'rechazado';
+
+export interface DgairSolicitudTituloTable {
+  solicitud_id: number;
+  position: number;
+  folio_control: string;
+  titulo_id: number;
+  outcome: DgairOutcome | null;
+  autenticacion_id: number | null;
+  reason_code: string | null;
+  reason: string | null;
+}
+
 export interface Database {
+  dgair_solicitud: DgairSolicitudTable;
+  dgair_solicitud_titulo: DgairSolicitudTituloTable;
+  titulo_autenticacion: TituloAutenticacionTable;
   mec_campus: MecCampusTable;
   mec_campus_signer: MecCampusSignerTable;
   mec_plan: MecPlanTable;
@@ -245,6 +286,7 @@ export interface Database {
 export type LoteRow = Selectable<LoteTable>;
 export type MecFolioRow = Selectable<MecFolioTable>;
 export type MecCertificadoRow = Selectable<MecCertificadoTable>;
+export type DgairSolicitudRow = Selectable<DgairSolicitudTable>;
 export type SignerRow = Selectable<SignerTable>;
 export type TituloRow = Selectable<TituloTable>;
 export type DocumentoRow = Selectable<DocumentoTable>;

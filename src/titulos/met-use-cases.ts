@@ -180,7 +180,8 @@ export class MetUseCases implements MetService {
     return { kind: 'found' as const, lote, principal };
   }
 
-  private isFinished(lote: { status: string; received_at: Date }): boolean {
+  /** Processed, and past the emulated processing delay: what consulta and descarga call finished. */
+  isFinished(lote: { status: string; received_at: Date }): boolean {
     if (lote.status !== 'processed') return false;
     return this.deps.clock.now().getTime() >= lote.received_at.getTime() + this.deps.processingDelayMs;
   }

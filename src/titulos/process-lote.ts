@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Authority } from '../authority/authority.js';
 import type { Clock } from '../clock.js';
 import { mexicoCityDate } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
@@ -23,6 +24,12 @@ export interface ProcessLoteDeps {
   readonly certificates: CertificateCache;
   /** Threads that parse and check the files; absent (or size 0): the files are checked on this thread. */
   readonly pool?: EvaluationPool | null | undefined;
+  /**
+   * Authorities trusted for the Autenticacion node besides the registered ones: this service's own,
+   * so a título it authenticated (src/dgair) verifies when uploaded. It wins over a registered
+   * certificate with the same número, since its key is the one that seals here.
+   */
+  readonly trustedAuthorities?: ReadonlyArray<Pick<Authority, 'numeroCertificado' | 'certificate'>> | undefined;
 }
 
 export class LeaseLostError extends Error {
@@ -43,7 +50,7 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   const startedAt = deps.clock.now();
   const [signers, authorityCertificates, unpacked] = await Promise.all([
     signersBySha256(db, lote.cve_institucion),
-    loadAuthorityCertificates(db),
+    loadAuthorityCertificates(db, deps.trustedAuthorities ?? []),
     unpackStored(lote, deps),
   ]);
   const context: LoteContext = { lote, owner, deps, startedAt };
@@ -250,9 +257,14 @@ function toTitulo(lote: LoteRow, d: EncodedDocument, registeredAt: Date) {
   };
 }
 
-async function loadAuthorityCertificates(db: Kysely<Database>): Promise<Map<string, EfirmaCertificate>> {
+async function loadAuthorityCertificates(
+  db: Kysely<Database>,
+  trusted: NonNullable<ProcessLoteDeps['trustedAuthorities']>,
+): Promise<Map<string, EfirmaCertificate>> {
   const rows = await listAuthorityCertificates(db);
-  return new Map(rows.map((r) => [r.numero_certificado, parseCertificate(r.der)]));
+  const certificates = new Map(rows.map((r) => [r.numero_certificado, parseCertificate(r.der)]));
+  for (const authority of trusted) certificates.set(authority.numeroCertificado, authority.certificate);
+  return certificates;
 }
 
 async function loadRenapo(db: Kysely<Database>, curps: readonly string[]): Promise<Map<string, RenapoRecord>> {

@@ -142,7 +142,7 @@ t.test('a seed document is applied whole or not at all', async (t) => {
   t.equal(pathNotAllowed.statusCode, 422, 'the API never reads server files named in a seed');
 
   const applied = await app.inject({ method: 'POST', url: '/api/v1/admin/seed', headers: adminHeaders(), payload: seed });
-  t.same(applied.json(), { institutions: 1, users: 1, signers: 1, authorityCertificates: 0, renapo: 0 });
+  t.same(applied.json(), { institutions: 1, users: 1, signers: 1, authorityCertificates: 0, renapo: 0, campuses: 0, planes: 0 });
   const login = await app.inject({ method: 'GET', url: '/api/v1/met/lotes/1', headers: basicAuth('usuariomet.qa140349', 'semilla-qa-1') });
   t.equal(login.statusCode, 404, 'the seeded user logs in (and has no lote 1)');
 });

@@ -25,7 +25,7 @@ t.test('register → plan → test folio → upload → fix and re-upload → fo
 
   const wrongCount = await upload([{ name: 'a.xml', content: decFor(testApp, inst, 'DEC-A') }]);
   t.equal(wrongCount.statusCode, 409);
-  t.match(wrongCount.json().error, { code: 'FOLIO_REFUSED', expected: 2, found: 1 });
+  t.match(wrongCount.json().error, { code: 'REFUSED', expected: 2, found: 1 });
 
   const badGrade = decFor(testApp, inst, 'DEC-B', (v) => {
     v.subjects[0]!['calificacion'] = '9.5';
@@ -54,7 +54,7 @@ t.test('register → plan → test folio → upload → fix and re-upload → fo
 
   const found = await app.inject({ method: 'GET', url: '/api/v1/mec/certificados?folioControl=DEC-A', headers: auth });
   t.equal(found.statusCode, 200, found.body);
-  const [certificado] = found.json();
+  const [certificado] = found.json().items;
   t.match(certificado, { folioControl: 'DEC-A', estatus: 'autenticado' });
   const xml = await app.inject({ method: 'GET', url: `/api/v1/mec/certificados/${certificado.folioDigital}.xml`, headers: auth });
   t.match(xml.body, /<Dreoe [^>]*selloDreoe="/);
@@ -74,6 +74,13 @@ t.test('register → plan → test folio → upload → fix and re-upload → fo
   const view = (await app.inject({ method: 'GET', url: `/api/v1/mec/folios/${folio.folio}`, headers: auth })).json();
   t.match(view, { state: 'complete', authenticated: 2, pending: 0, attempts: { used: 2, left: 1 } });
   t.equal(view.uploads.length, 2);
+  const operator = (await app.inject({ method: 'GET', url: `/api/v1/admin/mec/folios/${folio.folio}`, headers: adminHeaders() })).json();
+  t.match(operator, { environment: 'qa', certificados: 2, attempts: { used: 2, left: 1 } });
+  t.match(operator.uploads[0].documents, [
+    { archivo: 'a.xml', folioControl: 'DEC-A', estatus: 'SATISFACTORIO', errors: [] },
+    { archivo: 'b.xml', folioControl: 'DEC-B', estatus: 'ERROR', errors: [{ status: 'error', found: '9.5' }] },
+  ]);
+  t.match(operator.uploads[1].documents, [{ archivo: 'b.xml', estatus: 'SATISFACTORIO' }], "each attempt with its own results");
 
   const afterComplete = await upload([{ name: 'c.xml', content: decFor(testApp, inst, 'DEC-C') }]);
   t.equal(afterComplete.statusCode, 409);
@@ -140,4 +147,11 @@ t.test('production: access after 10 in test, payment activates 24 h / 48 h later
   t.equal(active.state, 'active', 'active once the service clock passes the activation time');
   const twice = await app.inject({ method: 'POST', url: `/api/v1/mec/folios/${folio.folio}/pago`, headers: prod, payload: { metodo: 'tarjeta' } });
   t.equal(twice.statusCode, 409);
+
+  const qa = basicAuth(inst.usuario, inst.password);
+  const crossed = await app.inject({ method: 'POST', url: `/api/v1/mec/folios/${folio.folio}/cargas`, headers: { ...qa, 'content-type': 'application/zip' }, payload: Buffer.from('PK') });
+  t.equal(crossed.statusCode, 409, 'a test user cannot spend a production attempt');
+  t.match(crossed.json().error, { message: /belongs to the production environment; this user works in test/, environment: 'prod' });
+  const unchanged = (await app.inject({ method: 'GET', url: `/api/v1/mec/folios/${folio.folio}`, headers: prod })).json();
+  t.equal(unchanged.attempts.used, 0);
 });

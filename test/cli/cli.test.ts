@@ -2,27 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { CliError, EXIT } from '../../src/cli/cli-error.js';
-import { runCli } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/cli-error.js';
 import { ADMIN_TOKEN, buildTestApp } from '../support/app.js';
 import { seedInstitution, tituloFor } from '../support/met-scenario.js';
 import { mintEfirma } from '../support/pki.js';
 import { buildTitulo, removeAttribute, tituloXml } from '../support/titulo-fixture.js';
-
-/** Runs the CLI in-process and returns its exit code and what it printed. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
-  try {
-    return { code: await runCli(argv), out: lines.join('\n') };
-  } catch (error) {
-    if (error instanceof CliError) return { code: error.exitCode, out: `${lines.join('\n')}\n${error.message}` };
-    throw error;
-  } finally {
-    console.log = original;
-  }
-}
+import { cli } from './setup.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'metmec-cli-'));
 

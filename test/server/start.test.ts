@@ -55,7 +55,12 @@ t.test('loadConfig: the defaults', async (t) => {
     worker: { enabled: true, pollMs: 250, leaseSeconds: 60, processingDelayMs: 0 },
     cadenaEscapeXml: false,
     renapo: false,
+    holidays: { statutory: true, dates: [] },
   });
+  t.same(loadConfig({ METMEC_HOLIDAYS: 'lft,2026-12-12' }).holidays, { statutory: true, dates: ['2026-12-12'] });
+  t.same(loadConfig({ METMEC_HOLIDAYS: 'none' }).holidays, { statutory: false, dates: [] }, 'none: weekends only');
+  t.match(loadConfig({}).dec, { numeroCiclosRule: 'distinct-cycles', acceptTenWithDecimals: false, allowExtranjeroLugarExpedicion: false, expedicionWindowDays: { min: 1, max: 90 } });
+  t.match(loadConfig({ METMEC_DEC_NUMERO_CICLOS: 'plan', METMEC_DEC_ACCEPT_10_00: 'true' }).dec, { numeroCiclosRule: 'plan', acceptTenWithDecimals: true });
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.worker) && Object.isFrozen(config.limits), 'frozen, nested objects too');
   t.equal(loadConfig({ PORT: '' }).port, 3000, 'an empty variable means the default');
   t.match(loadConfig({ PORT: '0', METMEC_DATA_DIR: 'memory://', DATABASE_URL: 'postgresql://u@h:5/db', METMEC_WORKER: 'off' }), {
@@ -76,6 +81,8 @@ t.test('loadConfig: a bad value names the variable, what it expects and what it 
   t.match(withPassword, 'found "mysql://u:***@x/db"');
   t.notMatch(withPassword, 's3cret', 'a password in a bad URL is not echoed');
   t.match(configError({ METMEC_WORKER: 'maybe' }), 'METMEC_WORKER: expected true or false, found "maybe"');
+  t.match(configError({ METMEC_DEC_NUMERO_CICLOS: 'cycles' }), 'METMEC_DEC_NUMERO_CICLOS: expected one of distinct-cycles, plan, found "cycles"');
+  t.match(configError({ METMEC_HOLIDAYS: 'lft,2026-13-01' }), 'METMEC_HOLIDAYS: expected `lft`, `none` or dates AAAA-MM-DD separated by commas, found "2026-13-01"');
 
   const all = configError({ PORT: 'abc', METMEC_ADMIN_TOKEN: 'short', DATABASE_URL: 'mysql://x', METMEC_WORKER: 'maybe' });
   t.same(

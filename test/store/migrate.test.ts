@@ -13,6 +13,8 @@ t.test('migrations apply once and are idempotent', async (t) => {
     tables.rows.map((r) => r.table_name),
     [
       'authority_certificate',
+      'dgair_solicitud',
+      'dgair_solicitud_titulo',
       'documento',
       'institution',
       'lote',
@@ -27,6 +29,7 @@ t.test('migrations apply once and are idempotent', async (t) => {
       'renapo_person',
       'signer',
       'titulo',
+      'titulo_autenticacion',
       'ws_user',
     ],
   );

@@ -159,9 +159,11 @@ export const DEFAULT_ALUMNO = {
   segundoApellido: 'GARCIA',
 } as const;
 
-export interface DecOptionsForPlan {
-  /** The responsible person's e.firma: fills Responsable and the certificate attributes, and signs. */
-  credential: MintedCredential;
+/** What the DEC's values take from the responsible person's e.firma: Responsable and the certificate attributes. */
+export type DecSigner = Pick<MintedCredential, 'cerDer' | 'number' | 'name' | 'curp'>;
+
+export interface DecValuesOptions {
+  credential: DecSigner;
   /** The authentication date (AAAA-MM-DD); the DEC is issued two days before (§4.5, as S3/S10 do). */
   today: string;
   /** Grades by idAsignatura, over defaultGrades. */
@@ -176,8 +178,13 @@ export interface DecOptionsForPlan {
   edit?: (values: DecValues) => void;
 }
 
+export interface DecOptionsForPlan extends DecValuesOptions {
+  /** The responsible person's e.firma: fills Responsable and the certificate attributes, and signs. */
+  credential: MintedCredential;
+}
+
 /** A signer's Responsable attributes from a minted e.firma: the name split as "given names, paternal, maternal". */
-export function responsableValues(credential: MintedCredential): Values {
+export function responsableValues(credential: Pick<DecSigner, 'name' | 'curp'>): Values {
   const words = credential.name.split(' ');
   return {
     curp: credential.curp,
@@ -190,7 +197,7 @@ export function responsableValues(credential: MintedCredential): Values {
 }
 
 /** The DEC's values for a plan, with every total computed from the subjects listed. */
-export function decValues(plan: RegisteredPlan, opts: DecOptionsForPlan): DecValues {
+export function decValues(plan: RegisteredPlan, opts: DecValuesOptions): DecValues {
   const grades = { ...defaultGrades(plan), ...opts.grades };
   const omit = new Set(opts.omit ?? []);
   const ids = [...plan.asignaturas.keys()];

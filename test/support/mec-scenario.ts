@@ -15,8 +15,21 @@ export interface MecInstitution extends Institution {
 export async function seedMecInstitution(testApp: TestApp, plan: RegisteredPlan = defaultPlan()): Promise<MecInstitution> {
   const inst = await seedInstitution(testApp, DEFAULT_ID_CAMPUS);
   const responsable = mintEfirma();
+  await registerMec(testApp, inst.cveInstitucion, responsable.cerDer);
+  const imported = await testApp.app.inject({
+    method: 'POST',
+    url: `/api/v1/admin/institutions/${inst.cveInstitucion}/planes`,
+    headers: { ...adminHeaders(), 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    payload: planWorkbook({ idInstitucion: DEFAULT_ID_NOMBRE_INSTITUCION, campuses: [DEFAULT_ID_CAMPUS], plans: [plan] }),
+  });
+  if (imported.statusCode >= 300) throw new Error(`plan import failed: ${imported.statusCode} ${imported.body}`);
+  return { ...inst, responsable, plan };
+}
+
+/** Registers an institution with the MEC (id 20585) and its campus 150840 in entidad 15, whose responsable signs with `cerDer`. */
+export async function registerMec(testApp: TestApp, cveInstitucion: string, cerDer: Buffer): Promise<void> {
   const admin = adminHeaders();
-  const base = `/api/v1/admin/institutions/${inst.cveInstitucion}`;
+  const base = `/api/v1/admin/institutions/${cveInstitucion}`;
   const calls = [
     await testApp.app.inject({ method: 'PUT', url: `${base}/mec`, headers: admin, payload: { idNombreInstitucion: DEFAULT_ID_NOMBRE_INSTITUCION } }),
     await testApp.app.inject({ method: 'PUT', url: `${base}/campus/${DEFAULT_ID_CAMPUS}`, headers: admin, payload: { nombre: 'ÚNICO', idEntidadFederativa: DEFAULT_ENTIDAD } }),
@@ -24,17 +37,10 @@ export async function seedMecInstitution(testApp: TestApp, plan: RegisteredPlan 
       method: 'PUT',
       url: `${base}/campus/${DEFAULT_ID_CAMPUS}/responsable?idCargo=1&cargo=DIRECTOR`,
       headers: { ...admin, 'content-type': 'application/pkix-cert' },
-      payload: responsable.cerDer,
-    }),
-    await testApp.app.inject({
-      method: 'POST',
-      url: `${base}/planes`,
-      headers: { ...admin, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-      payload: planWorkbook({ idInstitucion: DEFAULT_ID_NOMBRE_INSTITUCION, campuses: [DEFAULT_ID_CAMPUS], plans: [plan] }),
+      payload: cerDer,
     }),
   ];
   for (const call of calls) if (call.statusCode >= 300) throw new Error(`MEC registration failed: ${call.statusCode} ${call.body}`);
-  return { ...inst, responsable, plan };
 }
 
 /** A valid signed DEC for the institution's plan, dated for the service clock's today. */

@@ -5,9 +5,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
+import { readZipEntries } from '../support/zip-entries.js';
 import * as soap from 'soap';
 import * as XLSX from '@e965/xlsx';
-import yauzl from 'yauzl';
 import { buildTestApp } from '../support/app.js';
 import { seedInstitution, tituloFor, zipOf } from '../support/met-scenario.js';
 
@@ -18,27 +18,6 @@ const call = (client: soap.Client, name: string): Op => {
   return fn.bind(client);
 };
 
-function readZipEntries(zip: Buffer): Promise<Array<{ name: string; data: Buffer }>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error);
-      const entries: Array<{ name: string; data: Buffer }> = [];
-      file.on('entry', (entry: yauzl.Entry) =>
-        file.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) });
-            file.readEntry();
-          });
-        }),
-      );
-      file.on('end', () => resolve(entries));
-      file.readEntry();
-    });
-  });
-}
 
 t.test('carga → consulta → descarga → cancela with a real SOAP client', async (t) => {
   const testApp = await buildTestApp();

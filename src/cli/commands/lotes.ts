@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import XLSX from '@e965/xlsx';
 import yauzl from 'yauzl';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Connection } from '../connection.js';
+import { uploadOf } from '../input.js';
 
 interface Check {
   code: string;
@@ -15,7 +16,7 @@ interface Check {
   explanation?: string;
   detail?: Record<string, unknown>;
 }
-interface LoteView {
+export interface LoteView {
   numeroLote: number;
   environment: string;
   status: string;
@@ -28,19 +29,13 @@ interface LoteView {
 
 /** `upload FILE [--wait]`: sends a zip or one XML as a lote; prints numeroLote (and results with --wait). */
 export async function upload(connection: Connection, file: string, options: { wait: boolean; verbose: boolean }): Promise<number> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`, EXIT.USAGE);
-  }
-  const type = file.toLowerCase().endsWith('.xml') ? 'application/xml' : 'application/zip';
-  const query = new URLSearchParams({ nombreArchivo: basename(file) });
+  const { bytes, contentType, nombreArchivo } = uploadOf(file);
+  const query = new URLSearchParams({ nombreArchivo });
   if (options.wait) query.set('wait', 'true');
   const body = await connection.json<LoteView | { numeroLote: number; status: string; environment: string }>(`/api/v1/met/lotes?${query}`, {
     method: 'POST',
     auth: 'basic',
-    headers: { 'content-type': type },
+    headers: { 'content-type': contentType },
     body: bytes,
   });
   if ('counts' in body) return printLote(body, options.verbose);
@@ -56,12 +51,7 @@ export async function status(connection: Connection, numeroLote: number, verbose
 
 /** `download LOTE [--out FILE]`: saves SEP's results package and prints its sheet. */
 export async function download(connection: Connection, numeroLote: number, out: string | undefined): Promise<number> {
-  const response = await connection.request(`/api/v1/met/lotes/${numeroLote}/resultado`, { method: 'GET', auth: 'basic' });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    throw new CliError(`${response.status} ${body.error?.message ?? response.statusText}`);
-  }
-  const zip = Buffer.from(await response.arrayBuffer());
+  const zip = await connection.bytes(`/api/v1/met/lotes/${numeroLote}/resultado`, { method: 'GET', auth: 'basic' });
   const target = resolve(out ?? `ResultadoCargaTitulos${numeroLote}.zip`);
   writeFileSync(target, zip);
   const { name, bytes } = await singleEntry(zip);
@@ -73,7 +63,8 @@ export async function download(connection: Connection, numeroLote: number, out: 
   return rows.slice(1).some((r) => String(r[1]) !== '1') ? EXIT.PROBLEMS : EXIT.OK;
 }
 
-function printLote(lote: LoteView, verbose: boolean): number {
+/** A lote's (or a folio upload's) status, counts and, per file, its result and problems; 1 when any file was rejected. */
+export function printLote(lote: LoteView, verbose: boolean): number {
   console.log(`numeroLote ${lote.numeroLote} (${lote.environment}) ${lote.nombreArchivo}: ${lote.status}`);
   if (!lote.counts || !lote.documents) return EXIT.OK;
   console.log(`  ${lote.counts.registered} registered, ${lote.counts.rejected} rejected of ${lote.counts.total}`);

@@ -25,13 +25,17 @@
  * SEP's real order is not public. This is the emulator's design, mirroring checkTitulo: what the
  * schema would catch first, then local values, then the registered data, then cryptography, then
  * the folio registry. Every check records a result (ok, warning and skipped too).
+ *
+ * checkDecOffline runs the same sequence without a registry (the CLI's `verify`, before upload):
+ * steps 4 and 9, the plan-dependent totals of step 5 and the registration of step 7 are recorded
+ * as skipped; the cadena and sello are checked against the DEC's own certificate.
  */
 import type { CheckResult } from '../checks.js';
 import type { XmlElement } from '../../intake/xml-tree.js';
 import { attr } from '../../intake/xml-tree.js';
 import { checkArithmetic } from './arithmetic.js';
 import { checkCatalogs } from './catalog-checks.js';
-import type { DecContext } from './context.js';
+import { notCheckedOffline, type DecContext, type DecRegistry, type OfflineDecContext } from './context.js';
 import { checkExpedicionFecha, checkFechaNacimiento } from './dates.js';
 import { checkFirma } from './firma.js';
 import { checkFolio } from './folio.js';
@@ -40,7 +44,7 @@ import { readDec } from './model.js';
 import { checkRegistered } from './registered.js';
 import { checkAttributes, checkRoot, checkStructure, checkVersion } from './structure.js';
 
-export type { DecContext, DecOptions, FolioState, PlanLookup, RegisteredCampus, RegisteredInstitution, RegisteredPlan, RegisteredSigner } from './context.js';
+export type { DecContext, DecOptions, FolioState, OfflineDecContext, PlanLookup, RegisteredCampus, RegisteredInstitution, RegisteredPlan, RegisteredSigner } from './context.js';
 export { DEFAULT_DEC_OPTIONS, decOptions } from './context.js';
 
 export interface DecAlumno {
@@ -63,6 +67,15 @@ export interface DecOutcome {
 }
 
 export function checkDec(root: XmlElement, ctx: DecContext): DecOutcome {
+  return evaluate(root, ctx, ctx);
+}
+
+/** Every check that needs no MEC registry; the registry's are recorded as skipped. */
+export function checkDecOffline(root: XmlElement, ctx: OfflineDecContext): DecOutcome {
+  return evaluate(root, ctx, null);
+}
+
+function evaluate(root: XmlElement, ctx: OfflineDecContext, registry: DecRegistry | null): DecOutcome {
   const checks: CheckResult[] = [];
   const none = { alumno: null, idCampus: null, idCarrera: null };
   if (!checkRoot(root, checks)) return { folioControl: null, checks, ...none };
@@ -76,12 +89,16 @@ export function checkDec(root: XmlElement, ctx: DecContext): DecOutcome {
   const d = readDec(elements);
   checkFormats(d, ctx.options, checks);
   checkCatalogs(d, ctx.options, checks);
-  const { campus, plan } = checkRegistered(d, ctx, checks);
+  const { campus, plan } = checkRegistered(d, registry, checks);
   checkArithmetic(d, plan, ctx.options, checks);
   checkExpedicionFecha(d, ctx.today, ctx.options, checks);
   checkFechaNacimiento(d, ctx.today, ctx.options, checks);
-  checkFirma(d, campus, ctx, checks);
-  checkFolio(d.folioControl, ctx.folioState, checks);
+  checkFirma(d, campus, ctx, registry, checks);
+  if (registry !== null) {
+    checkFolio(d.folioControl, registry.folioState, checks);
+  } else {
+    for (const code of ['DEC-FOLIO-REGISTRADO', 'DEC-FOLIO-LOTE'] as const) checks.push(notCheckedOffline(code, { node: 'Dec', attribute: 'folioControl' }));
+  }
 
   const a = d.alumno;
   return {

@@ -3,6 +3,8 @@
  * clock of its own. Re-exported from check-dec.ts, the entry point.
  */
 import type { ObservacionesVersion } from '../catalogs/certificados.js';
+import { skip, type CheckResult } from '../checks.js';
+import type { CheckCode } from '../check-codes.js';
 import type { CertificateCache } from '../efirma/certificate-cache.js';
 import type { PlanLookup } from '../planes/plan.js';
 import type { FolioState, RegisteredSigner } from '../shared/signer.js';
@@ -83,4 +85,18 @@ export interface DecContext {
   /** Uniqueness of folioControl within the institution and the lote. */
   readonly folioState: (folioControl: string) => FolioState;
   readonly options: DecOptions;
+}
+
+/** The MEC registry part of a DecContext: what the checks look up about the uploading institution. */
+export type DecRegistry = Pick<DecContext, 'institution' | 'plan' | 'signersBySha256' | 'folioState'>;
+
+/**
+ * What checkDecOffline needs: no registry at all (the CLI's `verify`, before anything is uploaded).
+ * `today` stands for the authentication date the expedition window is measured against.
+ */
+export type OfflineDecContext = Pick<DecContext, 'today' | 'certificates' | 'options'>;
+
+/** A registry check left out offline: recorded as skipped, never guessed. */
+export function notCheckedOffline(code: CheckCode, where: Pick<CheckResult, 'node' | 'attribute'>): CheckResult {
+  return skip(code, 'Not checked offline: this needs the MEC registry (institution, campuses, plans, registered e.firma, folios); it is checked on upload', where);
 }

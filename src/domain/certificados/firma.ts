@@ -14,7 +14,7 @@ import type { EfirmaCertificate } from '../efirma/certificate-cache.js';
 import { verifySello } from '../efirma/sello.js';
 import { fielProblem, isValidOn, keyProblem, readCertificate, registrationProblem, signerOf, validityInMexicoCity } from '../shared/signer.js';
 import { cadenaOriginal } from './cadena.js';
-import type { DecContext, RegisteredCampus } from './context.js';
+import { notCheckedOffline, type DecRegistry, type OfflineDecContext, type RegisteredCampus } from './context.js';
 import { decDate } from './formats.js';
 import { given, type Dec } from './model.js';
 import * as msg from './sep-messages.js';
@@ -33,7 +33,8 @@ const DEPENDENT_CODES: readonly CheckCode[] = [
   'DEC-FIRMA-SELLO',
 ];
 
-export function checkFirma(d: Dec, campus: RegisteredCampus | undefined, ctx: DecContext, out: CheckResult[]): void {
+/** `registry` null (offline): the certificate is checked on its own, its registration is skipped. */
+export function checkFirma(d: Dec, campus: RegisteredCampus | undefined, ctx: OfflineDecContext, registry: DecRegistry | null, out: CheckResult[]): void {
   const cert = parse(d, ctx, out);
   if (cert === undefined) {
     for (const code of DEPENDENT_CODES) out.push(skip(code, 'certificadoResponsable could not be read, so this was not checked', { node: ROOT }));
@@ -58,13 +59,17 @@ export function checkFirma(d: Dec, campus: RegisteredCampus | undefined, ctx: De
 
   checkNumero(d, cert, out);
   checkCurp(d, cert, out);
-  const registered = checkRegistrado(d, cert, campus, ctx, out);
-  checkCampusVigente(d, cert, registered, ctx.today, out);
+  if (registry === null) {
+    out.push(notCheckedOffline('DEC-FIRMA-CERT-REGISTRADO', where), notCheckedOffline('DEC-FIRMA-CAMPUS-VENCIDA', where));
+  } else {
+    const registered = checkRegistrado(d, cert, campus, registry, out);
+    checkCampusVigente(d, cert, registered, ctx.today, out);
+  }
   checkVigencia(d, cert, out);
   checkSello(d, cert, out);
 }
 
-function parse(d: Dec, ctx: DecContext, out: CheckResult[]): EfirmaCertificate | undefined {
+function parse(d: Dec, ctx: OfflineDecContext, out: CheckResult[]): EfirmaCertificate | undefined {
   const where = { node: ROOT, attribute: CERTIFICADO };
   if (!given(d.certificadoResponsable)) {
     out.push(skip('DEC-FIRMA-CERT-PARSE', 'certificadoResponsable is missing', where));
@@ -114,7 +119,7 @@ function checkCurp(d: Dec, cert: EfirmaCertificate, out: CheckResult[]): void {
 }
 
 /** The certificate must be the active e.firma registered for THIS campus (same DER, by SHA-256). True when it is. */
-function checkRegistrado(d: Dec, cert: EfirmaCertificate, campus: RegisteredCampus | undefined, ctx: DecContext, out: CheckResult[]): boolean {
+function checkRegistrado(d: Dec, cert: EfirmaCertificate, campus: RegisteredCampus | undefined, ctx: DecRegistry, out: CheckResult[]): boolean {
   const idCampus = d.ipes.idCampus ?? '';
   const where = { node: ROOT, attribute: CERTIFICADO, detail: { sha256: cert.sha256, numeroCertificado: cert.number, idCampus } };
   if (campus === undefined) {

@@ -25,7 +25,14 @@ export function checkFolio(folioControl: string | undefined, folioState: DecCont
       out.push(ok('DEC-FOLIO-LOTE', `folioControl ${folioControl} was not registered earlier in this lote`, where));
       return;
     case 'registered':
-      out.push(fail('DEC-FOLIO-REGISTRADO', `folioControl ${folioControl} is already registered for this institution`, sepMessage, where));
+      out.push(
+        fail(
+          'DEC-FOLIO-REGISTRADO',
+          `folioControl ${folioControl} is already authenticated for this institution; to authenticate it again, cancel it first (the cancellation takes effect 48 business hours later)`,
+          sepMessage,
+          where,
+        ),
+      );
       out.push(skip('DEC-FOLIO-LOTE', 'Already registered before this lote', where));
       return;
     case 'registered-in-lote':

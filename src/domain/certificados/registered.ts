@@ -8,7 +8,7 @@
 import { fail, ok, skip, type CheckResult } from '../checks.js';
 import type { CheckCode } from '../check-codes.js';
 import type { RegisteredPlan } from '../planes/plan.js';
-import type { DecContext, RegisteredCampus } from './context.js';
+import { notCheckedOffline, type DecRegistry, type RegisteredCampus } from './context.js';
 import { decimalOfNumber, parseDecimal, sameDecimal } from './decimal.js';
 import { decDate } from './formats.js';
 import { given, type Dec } from './model.js';
@@ -27,19 +27,25 @@ function sameValue(code: CheckCode, node: string, attribute: string, written: st
   else out.push(fail(code, `${node}/@${attribute} ${written} is not ${what} (${registered})`, invalidValue(attribute, node, written), { ...where, expected: registered, found: written }));
 }
 
-export function checkRegistered(d: Dec, ctx: DecContext, out: CheckResult[]): Registered {
-  const institution = ctx.institution;
+/** The registry checks; `registry` null (offline) skips every one of them but DEC-ASIGNATURA-REPETIDA. */
+export function checkRegistered(d: Dec, registry: DecRegistry | null, out: CheckResult[]): Registered {
+  if (registry === null) {
+    for (const [code, node, attribute] of OFFLINE_SKIPPED) out.push(notCheckedOffline(code, { node, attribute }));
+    checkSubjects(d, undefined, out);
+    return { campus: undefined, plan: undefined };
+  }
+  const institution = registry.institution;
   const mecId = institution.idNombreInstitucion;
   sameValue('DEC-SERVICIO-FIRMANTE', 'ServicioFirmante', 'idEntidad', d.servicioFirmante.idEntidad, mecId, "the institution's MEC id (§1.3)", out);
   sameValue('DEC-INSTITUCION', 'Ipes', 'idNombreInstitucion', d.ipes.idNombreInstitucion, mecId, "the institution's MEC id", out);
 
-  const campus = checkCampus(d, ctx, out);
-  const plan = checkPlan(d, ctx, out);
+  const campus = checkCampus(d, registry, out);
+  const plan = checkPlan(d, registry, out);
   checkSubjects(d, plan, out);
   return { campus, plan };
 }
 
-function checkCampus(d: Dec, ctx: DecContext, out: CheckResult[]): RegisteredCampus | undefined {
+function checkCampus(d: Dec, ctx: DecRegistry, out: CheckResult[]): RegisteredCampus | undefined {
   const idCampus = d.ipes.idCampus;
   const where = { node: 'Ipes', attribute: 'idCampus' };
   const campus = given(idCampus) ? ctx.institution.campuses.get(idCampus) : undefined;
@@ -66,7 +72,17 @@ function checkCampus(d: Dec, ctx: DecContext, out: CheckResult[]): RegisteredCam
 
 const PLAN_CODES: readonly CheckCode[] = ['DEC-RVOE', 'DEC-PLAN-PERIODO', 'DEC-PLAN-NIVEL', 'DEC-PLAN-ESCALA'];
 
-function checkPlan(d: Dec, ctx: DecContext, out: CheckResult[]): RegisteredPlan | undefined {
+/** What checkRegistered records as skipped offline, where the online checks would point. */
+const OFFLINE_SKIPPED: readonly (readonly [CheckCode, string, string | undefined])[] = [
+  ['DEC-SERVICIO-FIRMANTE', 'ServicioFirmante', 'idEntidad'],
+  ['DEC-INSTITUCION', 'Ipes', 'idNombreInstitucion'],
+  ['DEC-CAMPUS', 'Ipes', 'idCampus'],
+  ['DEC-CAMPUS-ENTIDAD', 'Ipes', 'idEntidadFederativa'],
+  ['DEC-PLAN', 'Carrera', 'clavePlan'],
+  ...PLAN_CODES.map((code) => [code, 'Carrera', undefined] as const),
+];
+
+function checkPlan(d: Dec, ctx: DecRegistry, out: CheckResult[]): RegisteredPlan | undefined {
   const { idCarrera, clavePlan } = d.carrera;
   const where = { node: 'Carrera', attribute: 'clavePlan' };
   if (!given(idCarrera) || !given(clavePlan)) {

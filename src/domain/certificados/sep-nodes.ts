@@ -13,7 +13,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { XmlAttribute, XmlElement } from '../../intake/xml-tree.js';
 import { attr } from '../../intake/xml-tree.js';
-import { signCadena, verifySello } from '../efirma/sello.js';
+import { signCadena, signCadenaAsync, verifySello } from '../efirma/sello.js';
 import { DEC_NAMESPACE, DREOE, ROOT, SEP_IPES } from './schema.js';
 
 export const SEP_IPES_VERSION = '1.0';
@@ -57,19 +57,15 @@ function element(name: string, attributes: Record<string, string>, order: readon
   return { name, namespace: DEC_NAMESPACE, attributes: attrs, children: [], text: '' };
 }
 
-/**
- * The DEC with Dreoe and SepIpes appended. Throws when `root` is not a Dec with a sello, or is
- * already sealed: the service seals only DECs that passed every check.
- */
-export function sealDec(root: XmlElement, seal: DecSeal): XmlElement {
+/** Dreoe's attributes and the cadena its seal signs; throws unless `root` is an unsealed Dec with a sello. */
+function dreoePart(root: XmlElement, s: DecSeal) {
   if (root.name !== ROOT.name || root.namespace !== DEC_NAMESPACE) throw new TypeError('sealDec needs a Dec root');
   const selloDec = attr(root, 'sello');
   if (selloDec === undefined || selloDec === '') throw new TypeError('sealDec needs a Dec with a sello');
   if (root.children.some((c) => c.name === DREOE.name || c.name === SEP_IPES.name)) throw new TypeError('The Dec is already sealed');
-
-  const { official, authority } = seal;
+  const { official, authority } = s;
   const dreoe = {
-    fechaDreoe: seal.fechaDreoe,
+    fechaDreoe: s.fechaDreoe,
     selloDec,
     noCertificadoDreoe: authority.numeroCertificado,
     curp: official.curp,
@@ -77,19 +73,39 @@ export function sealDec(root: XmlElement, seal: DecSeal): XmlElement {
     idCargo: official.idCargo,
     cargo: official.cargo,
   };
-  const selloDreoe = signCadena(cadenaDreoe(dreoe), authority.privateKey);
-  const sepIpes = {
-    version: SEP_IPES_VERSION,
-    folioDigital: seal.folioDigital,
-    fechaSepIpes: seal.fechaSepIpes,
-    selloDreoe,
-    noCertificadoSepIpes: authority.numeroCertificado,
-  };
-  const selloSepIpes = signCadena(cadenaSepIpes(sepIpes), authority.privateKey);
-  return {
-    ...root,
-    children: [...root.children, element(DREOE.name, { ...dreoe, selloDreoe }, DREOE.all), element(SEP_IPES.name, { ...sepIpes, selloSepIpes }, SEP_IPES.all)],
-  };
+  return { dreoe, cadena: cadenaDreoe(dreoe) };
+}
+
+/** SepIpes's attributes (over Dreoe's seal) and the cadena its seal signs. */
+function sepIpesPart(s: DecSeal, selloDreoe: string) {
+  const sepIpes = { version: SEP_IPES_VERSION, folioDigital: s.folioDigital, fechaSepIpes: s.fechaSepIpes, selloDreoe, noCertificadoSepIpes: s.authority.numeroCertificado };
+  return { sepIpes, cadena: cadenaSepIpes(sepIpes) };
+}
+
+function appendSeals(root: XmlElement, dreoe: Record<string, string>, sepIpes: Record<string, string>): XmlElement {
+  return { ...root, children: [...root.children, element(DREOE.name, dreoe, DREOE.all), element(SEP_IPES.name, sepIpes, SEP_IPES.all)] };
+}
+
+/**
+ * The DEC with Dreoe and SepIpes appended. Throws when `root` is not a Dec with a sello, or is
+ * already sealed: the service seals only DECs that passed every check.
+ */
+export function sealDec(root: XmlElement, s: DecSeal): XmlElement {
+  const { dreoe, cadena } = dreoePart(root, s);
+  const selloDreoe = signCadena(cadena, s.authority.privateKey);
+  const next = sepIpesPart(s, selloDreoe);
+  return appendSeals(root, { ...dreoe, selloDreoe }, { ...next.sepIpes, selloSepIpes: signCadena(next.cadena, s.authority.privateKey) });
+}
+
+/**
+ * sealDec with both RSA signatures made on libuv's threadpool, so that the certificates of an upload
+ * are sealed on the other core while the event loop goes on checking the next ones.
+ */
+export async function sealDecAsync(root: XmlElement, s: DecSeal): Promise<XmlElement> {
+  const { dreoe, cadena } = dreoePart(root, s);
+  const selloDreoe = await signCadenaAsync(cadena, s.authority.privateKey);
+  const next = sepIpesPart(s, selloDreoe);
+  return appendSeals(root, { ...dreoe, selloDreoe }, { ...next.sepIpes, selloSepIpes: await signCadenaAsync(next.cadena, s.authority.privateKey) });
 }
 
 export interface DecSealVerification {

@@ -23,10 +23,20 @@ export function verifySello(cadena: string, selloBase64: string, publicKey: KeyO
   }
 }
 
-/** The signer side, for the CLI and fixtures: base64 RSA-SHA256 over the UTF-8 cadena. */
+function requireRsaPrivateKey(privateKey: KeyObject): void {
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') throw new TypeError('signCadena needs an RSA private key');
+}
+
+/** The signer side, for the CLI, fixtures and the authority: base64 RSA-SHA256 over the UTF-8 cadena. */
 export function signCadena(cadena: string, privateKey: KeyObject): string {
-  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
-    throw new TypeError('signCadena needs an RSA private key');
-  }
+  requireRsaPrivateKey(privateKey);
   return sign('sha256', Buffer.from(cadena, 'utf8'), privateKey).toString('base64');
+}
+
+/** signCadena on libuv's threadpool: the event loop stays free while RSA works on another core. */
+export function signCadenaAsync(cadena: string, privateKey: KeyObject): Promise<string> {
+  requireRsaPrivateKey(privateKey);
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(cadena, 'utf8'), privateKey, (error, signature) => (error ? reject(error) : resolve(signature.toString('base64'))));
+  });
 }

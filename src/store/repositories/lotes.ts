@@ -257,3 +257,13 @@ export function listDocumentos(db: Kysely<Database>, loteId: number, withChecks:
     .orderBy('position');
   return withChecks ? base.select('checks').execute() : base.execute();
 }
+
+/** The certificates a MEC upload authenticated, by position in the upload, with their sealed XML. */
+export function listSealedCertificados(db: Kysely<Database>, loteId: number) {
+  return db
+    .selectFrom('mec_certificado')
+    .select(['position', 'folio_digital', 'xml'])
+    .where('lote_id', '=', loteId)
+    .orderBy('position')
+    .execute();
+}

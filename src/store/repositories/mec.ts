@@ -233,28 +233,82 @@ export function findCertificadoByFolioDigital(db: Kysely<Database>, folioDigital
   return db.selectFrom('mec_certificado').selectAll().where('folio_digital', '=', folioDigital).executeTakeFirst();
 }
 
-/** Every authentication of a folioControl for the institution, newest first. */
-export function findCertificadosByFolioControl(db: Kysely<Database>, cveInstitucion: string, environment: EnvironmentColumn | undefined, folioControl: string) {
+/** What a certificate listing shows: everything but the sealed XML. */
+const CERTIFICADO_SUMMARY = [
+  'c.id',
+  'c.folio_digital',
+  'c.folio_control',
+  'c.environment',
+  'c.cve_institucion',
+  'f.folio',
+  'c.id_campus',
+  'c.id_carrera',
+  'c.curp',
+  'c.nombre',
+  'c.primer_apellido',
+  'c.segundo_apellido',
+  'c.numero_control',
+  'c.authenticated_at',
+  'c.cancellation_requested_at',
+  'c.cancellation_effective_at',
+  'c.cancellation_reason',
+] as const;
+
+export type CertificadoEstatus = 'autenticado' | 'cancelacion-pendiente' | 'cancelado';
+
+export interface CertificadoFilter {
+  readonly cveInstitucion?: string | undefined;
+  readonly environment?: EnvironmentColumn | undefined;
+  readonly folioControl?: string | undefined;
+  readonly folioDigital?: string | undefined;
+  readonly folio?: string | undefined;
+  readonly estatus?: CertificadoEstatus | undefined;
+  /** The service clock's now: a pending cancellation becomes effective by it. */
+  readonly now: Date;
+  readonly beforeId?: number | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** Authenticated certificates, newest first, filtered by institution, folio, status… */
+export function listCertificados(db: Kysely<Database>, filter: CertificadoFilter) {
+  let query = db.selectFrom('mec_certificado as c').innerJoin('mec_folio as f', 'f.id', 'c.mec_folio_id').select(CERTIFICADO_SUMMARY).orderBy('c.id', 'desc');
+  if (filter.cveInstitucion !== undefined) query = query.where('c.cve_institucion', '=', filter.cveInstitucion);
+  if (filter.environment !== undefined) query = query.where('c.environment', '=', filter.environment);
+  if (filter.folioControl !== undefined) query = query.where('c.folio_control', '=', filter.folioControl);
+  if (filter.folioDigital !== undefined) query = query.where('c.folio_digital', '=', filter.folioDigital);
+  if (filter.folio !== undefined) query = query.where('f.folio', '=', filter.folio);
+  if (filter.beforeId !== undefined) query = query.where('c.id', '<', filter.beforeId);
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  switch (filter.estatus) {
+    case 'autenticado':
+      return query.where('c.cancellation_requested_at', 'is', null).execute();
+    case 'cancelacion-pendiente':
+      return query.where('c.cancellation_effective_at', '>', filter.now).execute();
+    case 'cancelado':
+      return query.where('c.cancellation_effective_at', '<=', filter.now).execute();
+    default:
+      return query.execute();
+  }
+}
+
+/**
+ * Starts the cancellation of the selected certificates that have none yet, in ONE conditional
+ * UPDATE: of two concurrent requests for one certificate, one gets it back and the other nothing.
+ */
+export async function requestCancellation(
+  db: Kysely<Database>,
+  target: { readonly cveInstitucion: string; readonly environment: EnvironmentColumn; readonly folioControl?: string; readonly folioDigital?: string; readonly folio?: string },
+  cancellation: { readonly requestedAt: Date; readonly effectiveAt: Date; readonly reason: string | null },
+): Promise<number[]> {
   let query = db
-    .selectFrom('mec_certificado')
-    .select([
-      'folio_digital',
-      'folio_control',
-      'environment',
-      'id_campus',
-      'id_carrera',
-      'curp',
-      'nombre',
-      'primer_apellido',
-      'segundo_apellido',
-      'numero_control',
-      'authenticated_at',
-      'cancellation_requested_at',
-      'cancellation_effective_at',
-    ])
-    .where('cve_institucion', '=', cveInstitucion)
-    .where('folio_control', '=', folioControl)
-    .orderBy('id', 'desc');
-  if (environment) query = query.where('environment', '=', environment);
-  return query.execute();
+    .updateTable('mec_certificado')
+    .set({ cancellation_requested_at: cancellation.requestedAt, cancellation_effective_at: cancellation.effectiveAt, cancellation_reason: cancellation.reason })
+    .where('cve_institucion', '=', target.cveInstitucion)
+    .where('environment', '=', target.environment)
+    .where('cancellation_requested_at', 'is', null);
+  if (target.folioControl !== undefined) query = query.where('folio_control', '=', target.folioControl);
+  if (target.folioDigital !== undefined) query = query.where('folio_digital', '=', target.folioDigital);
+  if (target.folio !== undefined) query = query.where('mec_folio_id', '=', (eb) => eb.selectFrom('mec_folio').select('id').where('folio', '=', target.folio as string));
+  const rows = await query.returning('id').execute();
+  return rows.map((r) => r.id);
 }
