@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Services } from '../app.js';
 import type { LoteKind } from '../store/schema.js';
-import type { LoteDetail } from '../titulos/met-use-cases.js';
+import type { CheckSelection, LoteDetail } from '../titulos/met-use-cases.js';
 
 const Check = Type.Object(
   {
@@ -21,6 +21,11 @@ const Check = Type.Object(
 
 /** Dates leave as ISO strings (fast-json-stringify serializes Date for format date-time). */
 const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+
+/** `?checks=`: every check made (the default), or only the problems (errors and warnings). */
+export const ChecksQuery = Type.Optional(
+  Type.Union([Type.Literal('all'), Type.Literal('problems')], { description: 'every check made (default), or only errors and warnings', default: 'all' }),
+);
 
 export const LoteDetailSchema = Type.Object({
   numeroLote: Type.Integer(),
@@ -54,10 +59,11 @@ export async function waitForLote(
   numeroLote: number,
   timeoutMs: number,
   kind: LoteKind = 'titulos',
+  checks: CheckSelection = 'all',
 ): Promise<LoteDetail | undefined> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const detail = await services.met.loteDetail(principal, numeroLote, kind);
+    const detail = await services.met.loteDetail(principal, numeroLote, kind, checks);
     if (!detail || detail.status === 'processed' || performance.now() >= deadline) return detail;
     await sleep(20);
   }

@@ -7,7 +7,7 @@ import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
 import { parseSafeXml } from '../intake/xml.js';
 import { findCertificadoByFolioDigital, listCertificados, listFolios } from '../store/repositories/mec.js';
 import { ApiError } from './errors.js';
-import { LoteDetailSchema, waitForLote } from './lote-view.js';
+import { ChecksQuery, LoteDetailSchema, waitForLote } from './lote-view.js';
 import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
 
 /** Filters of a certificate listing (institution and operators alike). */
@@ -96,6 +96,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
           nombreArchivo: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
           wait: Type.Optional(Type.Boolean()),
           waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+          checks: ChecksQuery,
         }),
       },
     },
@@ -106,7 +107,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
       const outcome = await folios.upload(principal, request.params.folio, nombreArchivo, upload.bytes);
       if (outcome.kind === 'rejected') throw new ApiError('REFUSED', outcome.reason, { ...(outcome.check ? { check: outcome.check } : {}), ...outcome.detail });
       if (request.query.wait) {
-        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'certificados');
+        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'certificados', request.query.checks);
         if (detail?.status === 'processed') return reply.status(200).send({ ...detail, attempt: outcome.attempt, attemptsLeft: outcome.attemptsLeft });
       }
       return reply
@@ -124,12 +125,13 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
         tags,
         security,
         params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
+        querystring: Type.Object({ checks: ChecksQuery }),
         response: { 200: LoteDetailSchema },
       },
     },
     async (request) => {
       const principal = await principalOf(request);
-      const detail = await met.loteDetail(principal, request.params.numeroLote, 'certificados');
+      const detail = await met.loteDetail(principal, request.params.numeroLote, 'certificados', request.query.checks);
       if (!detail) throw new ApiError('NOT_FOUND', `upload ${request.params.numeroLote} does not exist for ${principal.usuario}`);
       return detail;
     },

@@ -4,7 +4,7 @@ import type { Credentials } from '../titulos/met-service.js';
 import { buildResultsPackage } from '../wire/met/results-package.js';
 import { ApiError } from './errors.js';
 import { acceptUploads, authenticateBasic, basicCredentials, defaultUploadName, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
-import { LoteDetailSchema, waitForLote } from './lote-view.js';
+import { ChecksQuery, LoteDetailSchema, waitForLote } from './lote-view.js';
 
 
 /**
@@ -32,6 +32,7 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
           nombreArchivo: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
           wait: Type.Optional(Type.Boolean({ description: 'answer once the lote is processed (up to waitSeconds)' })),
           waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+          checks: ChecksQuery,
         }),
       },
     },
@@ -44,7 +45,7 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
       if (outcome.kind === 'unauthenticated') throw new ApiError('UNAUTHENTICATED', 'credentials were rejected');
       if (outcome.kind === 'invalid-request') throw new ApiError('INVALID', outcome.reason);
       if (request.query.wait) {
-        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000);
+        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'titulos', request.query.checks);
         if (detail?.status === 'processed') return reply.status(200).send(detail);
       }
       return reply
@@ -62,12 +63,13 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
         tags: ['títulos'],
         security: [{ webService: [] }],
         params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
+        querystring: Type.Object({ checks: ChecksQuery }),
         response: { 200: LoteDetailSchema },
       },
     },
     async (request) => {
       const principal = await principalOf(request);
-      const detail = await met.loteDetail(principal, request.params.numeroLote);
+      const detail = await met.loteDetail(principal, request.params.numeroLote, 'titulos', request.query.checks);
       if (!detail) throw new ApiError('NOT_FOUND', `lote ${request.params.numeroLote} does not exist for ${principal.usuario} in ${principal.environment}`);
       return detail;
     },

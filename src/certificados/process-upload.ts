@@ -110,7 +110,8 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
         estatus: e.sealed ? 1 : 2,
         descripcion: e.sealed ? SATISFACTORIO : (sepMessageOf(e.checks) ?? ''),
         checks: encodeChecks(e.checks),
-        xml: e.xml,
+        // An authenticated certificate's document lives on, sealed, in mec_certificado (and the upload in lote_archivo).
+        xml: e.sealed ? null : e.xml,
       })),
     );
     const certificados = sealed.map((e) => {

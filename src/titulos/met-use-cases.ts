@@ -118,11 +118,15 @@ export class MetUseCases implements MetService {
     return history.length > 0 ? { kind: 'already-cancelled', folioControl } : { kind: 'not-found', folioControl };
   }
 
-  /** Status, counts and, when processed, every file with every check. */
+  /**
+   * Status, counts and, when processed, every file with its checks: all of them, or only the
+   * problems (errors and warnings), which is what a client polling for results usually wants.
+   */
   async loteDetail(
     principal: Pick<WsPrincipal, 'environment'> & { cveInstitucion?: string },
     numeroLote: number,
     kind: LoteKind = 'titulos',
+    checks: CheckSelection = 'all',
   ): Promise<LoteDetail | undefined> {
     const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote, kind);
     if (!lote || (principal.cveInstitucion !== undefined && lote.cve_institucion !== principal.cveInstitucion)) return undefined;
@@ -149,7 +153,7 @@ export class MetUseCases implements MetService {
         estatus: d.estatus,
         descripcion: d.descripcion,
         folioControl: d.folio_control,
-        checks: 'checks' in d ? decodeChecks(d.checks as Array<string | StoredCheck>) : [],
+        checks: 'checks' in d ? selectChecks(decodeChecks(d.checks as Array<string | StoredCheck>), checks) : [],
       })),
     };
   }
@@ -185,4 +189,11 @@ export class MetUseCases implements MetService {
     if (lote.status !== 'processed') return false;
     return this.deps.clock.now().getTime() >= lote.received_at.getTime() + this.deps.processingDelayMs;
   }
+}
+
+/** Which checks a lote view lists per file: every one made, or only errors and warnings. */
+export type CheckSelection = 'all' | 'problems';
+
+function selectChecks<C extends { readonly status: string }>(checks: C[], selection: CheckSelection): C[] {
+  return selection === 'all' ? checks : checks.filter((c) => c.status === 'error' || c.status === 'warning');
 }

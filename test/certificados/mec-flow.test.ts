@@ -44,6 +44,12 @@ t.test('register → plan → test folio → upload → fix and re-upload → fo
     'the rejected certificate says what was found',
   );
 
+  const problems = (await app.inject({ method: 'GET', url: `/api/v1/mec/cargas/${result.numeroLote}?checks=problems`, headers: auth })).json();
+  t.same(problems.documents[0].checks, [], '?checks=problems: nothing listed for a SATISFACTORIO certificate');
+  t.ok(problems.documents[1].checks.length > 0, 'the rejected one lists its errors');
+  t.ok(problems.documents[1].checks.every((c: { status: string }) => c.status === 'error' || c.status === 'warning'), '…and nothing that passed');
+  t.ok(result.documents[0].checks.length > 40, 'by default every check made is listed');
+
   const csv = await app.inject({ method: 'GET', url: `/api/v1/mec/cargas/${result.numeroLote}/errores.csv`, headers: auth });
   t.equal(csv.statusCode, 200);
   t.match(csv.body, /^\uFEFFARCHIVO,FOLIO CONTROL,ESTATUS,CODIGO/);
