@@ -21,14 +21,14 @@ import { LeaseLostError } from '../titulos/process-lote.js';
 import { scanLote, unpackLote } from '../titulos/evaluate-lote.js';
 import { fromStoredPlan } from './plan-store.js';
 
-/** Certificates checked between two turns of the event loop (which lets finished signatures chain on). */
-const YIELD_EVERY = 32;
-
 /** The MEC's answer for an authenticated certificate (spec mec-certificados.md §4.6). */
 export const SATISFACTORIO = 'SATISFACTORIO';
 
-/** Authenticated certificates per INSERT: 17 parameters each, far below PostgreSQL's 65,535. */
-const CERTIFICADO_BATCH = 500;
+/**
+ * Certificates checked, then stored, together: small enough that storing and sealing overlap with
+ * checking, large enough for few round trips (17 parameters a certificate, far below PostgreSQL's 65,535).
+ */
+const CHUNK = 50;
 
 /** Who seals authenticated certificates: this service's own authority key and official. */
 export interface SealingAuthority {
@@ -71,10 +71,10 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
     // Serializes authentications per institution: one folioControl cannot be authenticated twice.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`dec:${lote.environment}:${lote.cve_institucion}`}))`.execute(trx);
 
-    const evaluated: Evaluated[] = [];
+    const store = new ChunkStore(trx, lote, startedAt);
     if (!unpacked.ok) {
       const d = unpacked.document;
-      evaluated.push({ position: 0, archivo: d.archivo, folioControl: '', checks: d.checks, xml: null, sealed: null });
+      store.add([{ position: 0, archivo: d.archivo, folioControl: '', checks: d.checks, xml: null, sealed: null }]);
     } else {
       const scan = scanLote(unpacked.entries, deps.limits.xml, false);
       const authenticated = await authenticatedFolioControls(trx, lote.environment, lote.cve_institucion, scan.folios, startedAt);
@@ -88,20 +88,71 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
         folioState: (folio) => (authenticated.has(folio) ? 'registered' : inUpload.has(folio) ? 'registered-in-lote' : 'free'),
         options: deps.options,
       };
-      const results: Array<Evaluated | Promise<Evaluated>> = [];
+      const sealStamp = mexicoCityDateTimeText(startedAt);
+      let chunk: Array<Evaluated | Promise<Evaluated>> = [];
       for (const [position, entry] of unpacked.entries.entries()) {
-        const result = evaluateOne(entry, position, context, registry, deps, startedAt);
+        const result = evaluateOne(entry, position, context, registry, deps, sealStamp);
         if (result.passed) inUpload.add(result.folioControl);
-        results.push(result.evaluated);
-        // Let finished signatures call back, so each certificate's second signature is queued early.
-        if (position % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+        chunk.push(result.evaluated);
+        if (chunk.length === CHUNK) {
+          store.add(chunk);
+          chunk = [];
+          // Lets finished signatures call back (queuing each certificate's second one) and the chunk's rows go out.
+          await new Promise(setImmediate);
+        }
       }
-      evaluated.push(...(await Promise.all(results)));
+      store.add(chunk);
     }
+    const { total, sealed } = await store.done();
 
-    const sealed = evaluated.filter((e) => e.sealed !== null);
+    if (lote.mec_folio_id !== null && sealed > 0) await addAuthenticated(trx, lote.mec_folio_id, sealed);
+    const finished = await markLoteProcessed(trx, {
+      loteId: lote.id,
+      owner,
+      startedAt,
+      processedAt: deps.clock.now(),
+      total,
+      registered: sealed,
+      rejected: total - sealed,
+    });
+    if (!finished) throw new LeaseLostError(`upload ${lote.numero_lote}: lease lost before its results were stored`);
+    return { authenticated: sealed, rejected: total - sealed };
+  });
+}
+
+/**
+ * Stores an upload's results chunk by chunk inside its transaction: each chunk's rows go out once
+ * its seals are done, one chunk after the other on the transaction's connection, while the caller
+ * goes on checking the next certificates. done() waits for the last chunk and reports the counts.
+ */
+class ChunkStore {
+  private pending: Promise<void> = Promise.resolve();
+  private total = 0;
+  private sealed = 0;
+
+  constructor(
+    private readonly trx: Kysely<Database>,
+    private readonly lote: LoteRow,
+    private readonly authenticatedAt: Date,
+  ) {}
+
+  add(chunk: ReadonlyArray<Evaluated | Promise<Evaluated>>): void {
+    if (chunk.length === 0) return;
+    const rows = Promise.all(chunk);
+    this.pending = this.pending.then(async () => this.insert(await rows));
+    // done() reports a failure; this only keeps it from counting as unhandled meanwhile.
+    this.pending.catch(() => undefined);
+  }
+
+  async done(): Promise<{ total: number; sealed: number }> {
+    await this.pending;
+    return { total: this.total, sealed: this.sealed };
+  }
+
+  private async insert(evaluated: readonly Evaluated[]): Promise<void> {
+    const { lote } = this;
     await insertDocumentos(
-      trx,
+      this.trx,
       evaluated.map((e) => ({
         lote_id: lote.id,
         position: e.position,
@@ -114,46 +165,36 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
         xml: e.sealed ? null : e.xml,
       })),
     );
-    const certificados = sealed.map((e) => {
-      const { outcome, folioDigital, planId, xml } = e.sealed!;
+    const certificados = evaluated.flatMap((e) => {
+      if (!e.sealed) return [];
+      const { outcome, folioDigital, planId, xml } = e.sealed;
       const alumno = outcome.alumno;
-      return {
-        environment: lote.environment,
-        cve_institucion: lote.cve_institucion,
-        mec_folio_id: lote.mec_folio_id!,
-        lote_id: lote.id,
-        position: e.position,
-        plan_id: planId,
-        folio_control: e.folioControl,
-        folio_digital: folioDigital,
-        id_campus: outcome.idCampus ?? '',
-        id_carrera: outcome.idCarrera ?? '',
-        curp: alumno?.curp ?? '',
-        nombre: alumno?.nombre ?? '',
-        primer_apellido: alumno?.primerApellido ?? '',
-        segundo_apellido: alumno?.segundoApellido ?? '',
-        numero_control: alumno?.numeroControl ?? '',
-        xml,
-        authenticated_at: startedAt,
-      };
+      return [
+        {
+          environment: lote.environment,
+          cve_institucion: lote.cve_institucion,
+          mec_folio_id: lote.mec_folio_id!,
+          lote_id: lote.id,
+          position: e.position,
+          plan_id: planId,
+          folio_control: e.folioControl,
+          folio_digital: folioDigital,
+          id_campus: outcome.idCampus ?? '',
+          id_carrera: outcome.idCarrera ?? '',
+          curp: alumno?.curp ?? '',
+          nombre: alumno?.nombre ?? '',
+          primer_apellido: alumno?.primerApellido ?? '',
+          segundo_apellido: alumno?.segundoApellido ?? '',
+          numero_control: alumno?.numeroControl ?? '',
+          xml,
+          authenticated_at: this.authenticatedAt,
+        },
+      ];
     });
-    // Multi-row inserts: one round trip per batch instead of one per certificate.
-    for (let i = 0; i < certificados.length; i += CERTIFICADO_BATCH) {
-      await trx.insertInto('mec_certificado').values(certificados.slice(i, i + CERTIFICADO_BATCH)).execute();
-    }
-    if (lote.mec_folio_id !== null && sealed.length > 0) await addAuthenticated(trx, lote.mec_folio_id, sealed.length);
-    const finished = await markLoteProcessed(trx, {
-      loteId: lote.id,
-      owner,
-      startedAt,
-      processedAt: deps.clock.now(),
-      total: evaluated.length,
-      registered: sealed.length,
-      rejected: evaluated.length - sealed.length,
-    });
-    if (!finished) throw new LeaseLostError(`upload ${lote.numero_lote}: lease lost before its results were stored`);
-    return { authenticated: sealed.length, rejected: evaluated.length - sealed.length };
-  });
+    if (certificados.length > 0) await this.trx.insertInto('mec_certificado').values(certificados).execute();
+    this.total += evaluated.length;
+    this.sealed += certificados.length;
+  }
 }
 
 /**
@@ -166,7 +207,8 @@ function evaluateOne(
   context: DecContext,
   registry: Registry,
   deps: ProcessUploadDeps,
-  now: Date,
+  /** Dreoe's and SepIpes's date: the authentication instant, AAAA-MM-DDThh:mm:ss in Mexico City. */
+  stamp: string,
 ): { passed: boolean; folioControl: string; evaluated: Evaluated | Promise<Evaluated> } {
   const parsed = parseSafeXml(entry.bytes, deps.limits.xml);
   if (!parsed.ok) return { passed: false, folioControl: '', evaluated: { position, archivo: entry.name, folioControl: '', checks: [parsed.error], xml: entry.bytes, sealed: null } };
@@ -174,7 +216,6 @@ function evaluateOne(
   const folioControl = outcome.folioControl ?? '';
   if (hasErrors(outcome.checks)) return { passed: false, folioControl, evaluated: { position, archivo: entry.name, folioControl, checks: outcome.checks, xml: entry.bytes, sealed: null } };
   const folioDigital = randomUUID();
-  const stamp = mexicoCityDateTimeText(now);
   const clavePlan = parsed.root.children.find((c) => c.name === 'Carrera')?.attributes.find((a) => a.name === 'clavePlan')?.value ?? '';
   const planId = registry.plans.get(`${outcome.idCarrera ?? ''}|${clavePlan}`)?.id ?? null;
   const sealing = sealDecAsync(parsed.root, {
