@@ -124,7 +124,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'metmec',
         description:
-          "This service's own REST/JSON API. SEP's SOAP service is at /met-ws/services/ (WSDL: /met-ws/services/TitulosElectronicos.wsdl).",
+          "This service's own REST/JSON API: títulos (/api/v1/met), certificados (/api/v1/mec), DGAIR authentication of títulos (/api/v1/dgair), registry and operators (/api/v1/admin). " +
+          "SEP's SOAP service for títulos is at /met-ws/services/ (WSDL: /met-ws/services/TitulosElectronicos.wsdl); this service's SOAP service for certificados at /mec-ws/services/ (WSDL: /mec-ws/services/CertificadosElectronicos.wsdl).",
         version: '0.1.0',
       },
       components: {
