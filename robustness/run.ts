@@ -37,7 +37,11 @@ function readme(figures: RobustnessFigures, variant: string, database: string): 
 function main(): number {
   const out = mkdtempSync(join(tmpdir(), 'metmec-robustness-'));
   try {
-    const run = spawnSync('npx', ['tap', 'test/robustness'], { cwd: repoPath(), stdio: 'inherit', env: { ...process.env, ROBUSTNESS_OUT: out } });
+    // The suite's files only: helpers and child-process scripts beside them are not tests.
+    const files = readdirSync(repoPath('test', 'robustness'))
+      .filter((name) => name.endsWith('.test.ts'))
+      .map((name) => join('test', 'robustness', name));
+    const run = spawnSync('npx', ['tap', ...files], { cwd: repoPath(), stdio: 'inherit', env: { ...process.env, ROBUSTNESS_OUT: out } });
     const records = readdirSync(out)
       .filter((name) => name.endsWith('.json'))
       .map((name) => JSON.parse(readFileSync(join(out, name), 'utf8')) as FigureRecord);

@@ -70,7 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const clock = options.clock ?? new AdjustableClock();
-  const authenticator = new Authenticator(store.db, clock);
+  const authenticator = new Authenticator(store.db, clock, config.login);
   const certificates = new CertificateCache();
   const authority = loadAuthority({ ...config.authority, official: DEFAULT_AUTHORITY_OFFICIAL });
   const evaluationPool = new EvaluationPool(options.evaluationThreads ?? defaultEvaluationThreads(store.kind));

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { decOptions, type DecOptions } from './domain/certificados/context.js';
 import { parseHolidaySpec, type HolidaySpec } from './domain/holidays.js';
 import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake/limits.js';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './registry/login-throttle.js';
 import { repoPath } from './repo-path.js';
 
 /**
@@ -37,6 +38,8 @@ export interface Config {
   readonly holidays: HolidaySpec;
   /** The DEC checks' choices on the spec's open questions. */
   readonly dec: DecOptions;
+  /** Failed-login rate limiting of the web-service users (src/registry/login-throttle.ts). */
+  readonly login: LoginThrottleOptions;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +92,19 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
     description: "Non-business days for the MEC's 48-business-hour cancellation, comma-separated: `lft` (the Ley Federal del Trabajo art. 74 rest days of every year) and/or dates AAAA-MM-DD; `none` for weekends only",
     default: 'lft',
   },
+  METMEC_LOGIN_MAX_FAILURES: {
+    description:
+      'Failed web-service logins (SOAP and REST; unknown user and wrong password alike) of one usuario within the window before its logins are refused, even correct ones, with 429 + Retry-After (REST) or the failed-login mensaje (SOAP); refused attempts are not counted, so a lock ends at most one window after the last failure; a correct login clears the count; 0 = no limit',
+    default: String(DEFAULT_LOGIN_THROTTLE.maxFailuresPerUser),
+  },
+  METMEC_LOGIN_MAX_FAILURES_PER_ADDRESS: {
+    description: 'Failed web-service logins from one client address (any usuario) within the window before logins from it are refused the same way; 0 = no limit',
+    default: String(DEFAULT_LOGIN_THROTTLE.maxFailuresPerAddress),
+  },
+  METMEC_LOGIN_WINDOW_SECONDS: {
+    description: 'The sliding window of the failed-login limits, in seconds of the service clock (counted per process)',
+    default: String(DEFAULT_LOGIN_THROTTLE.windowSeconds),
+  },
 };
 
 export function loadConfig(env: Env = process.env): Config {
@@ -136,6 +152,11 @@ export function loadConfig(env: Env = process.env): Config {
       acceptTenWithDecimals: read.boolean('METMEC_DEC_ACCEPT_10_00'),
       allowExtranjeroLugarExpedicion: read.boolean('METMEC_DEC_EXTRANJERO_LUGAR'),
     }),
+    login: {
+      maxFailuresPerUser: read.integer('METMEC_LOGIN_MAX_FAILURES', 0, 1_000_000),
+      maxFailuresPerAddress: read.integer('METMEC_LOGIN_MAX_FAILURES_PER_ADDRESS', 0, 1_000_000),
+      windowSeconds: read.integer('METMEC_LOGIN_WINDOW_SECONDS', 1, 86_400),
+    },
   };
   read.throwIfErrors();
   return deepFreeze(config);

@@ -255,7 +255,8 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const principal = await principalOf(request);
       const row = await findCertificadoByFolioDigital(store.db, request.params.folioDigital);
-      if (!row || row.cve_institucion !== principal.cveInstitucion) throw new ApiError('NOT_FOUND', `no certificate ${request.params.folioDigital} for ${principal.usuario}`);
+      // The caller's institution and environment only: a test user never reads a production certificate.
+      if (!row || row.cve_institucion !== principal.cveInstitucion || row.environment !== principal.environment) throw new ApiError('NOT_FOUND', `no certificate ${request.params.folioDigital} for ${principal.usuario}`);
       const xml = Buffer.from(row.xml.buffer, row.xml.byteOffset, row.xml.byteLength);
       const name = `${row.folio_control}.${request.params.formato}`;
       reply.header('content-disposition', `attachment; filename="${name}"`);

@@ -28,7 +28,7 @@ export async function authenticateBasic(
   authenticator: { authenticate(credentials: Credentials): Promise<WsPrincipal | null> },
 ): Promise<WsPrincipal> {
   const credentials = basicCredentials(request.headers.authorization);
-  const principal = credentials && (await authenticator.authenticate(credentials));
+  const principal = credentials && (await authenticator.authenticate({ ...credentials, clientAddress: request.ip }));
   if (!principal) throw new ApiError('UNAUTHENTICATED', 'send the web-service usuario and password with HTTP Basic authentication');
   return principal;
 }

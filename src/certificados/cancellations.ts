@@ -14,6 +14,9 @@ export const CANCELLATION_RULES = {
   maxMotivoLength: 500,
 } as const;
 
+/** Times a cancellation is retried when an authentication commits while it is answered (see request). */
+const CANCEL_RETRIES = 3;
+
 /** What to cancel: one certificate (by folioDigital or by folioControl) or every certificate of an upload folio. */
 export type CancellationTarget = { readonly folioDigital: string } | { readonly folioControl: string } | { readonly folio: string };
 
@@ -46,8 +49,16 @@ export class MecCancellations {
     const requestedAt = this.clock.now();
     const effectiveAt = addBusinessHours(requestedAt, CANCELLATION_RULES.businessHours, this.holidays);
     const scope = { cveInstitucion: principal.cveInstitucion, environment: principal.environment };
-    const ids = await requestCancellation(this.db, { ...scope, ...target }, { requestedAt, effectiveAt, reason: motivo });
-    const selected = await listCertificados(this.db, { ...scope, ...target, now: requestedAt });
+    let ids: number[] = [];
+    let selected: Awaited<ReturnType<typeof listCertificados>> = [];
+    // The UPDATE and the read are two statements: an upload authenticating this folioControl may
+    // commit between them. A certificate read back without a cancellation was not seen by the
+    // UPDATE: request again rather than refuse with a wrong reason and leave it live.
+    for (let attempt = 0; attempt <= CANCEL_RETRIES; attempt++) {
+      ids = await requestCancellation(this.db, { ...scope, ...target }, { requestedAt, effectiveAt, reason: motivo });
+      selected = await listCertificados(this.db, { ...scope, ...target, now: requestedAt });
+      if (ids.length > 0 || !selected.some((row) => row.cancellation_requested_at === null)) break;
+    }
     if (ids.length === 0) throw this.refusal(target, selected, requestedAt);
     const cancelled = new Set(ids);
     return { requestedAt, effectiveAt, certificados: selected.filter((row) => cancelled.has(row.id)).map((row) => certificadoView(row, requestedAt)) };

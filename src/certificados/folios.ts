@@ -85,11 +85,10 @@ export class MecFolios {
   /** The institution's folio in the caller's environment: QA users work on test folios, production users on paid ones. */
   async find(principal: Pick<WsPrincipal, 'cveInstitucion' | 'environment'>, folio: string): Promise<MecFolioRow> {
     const row = await findFolio(this.db, principal.cveInstitucion, folio);
-    if (!row) throw new Refusal('NOT_FOUND', `folio ${folio} does not exist for institution ${principal.cveInstitucion}`);
-    if (row.environment !== principal.environment) {
-      throw new Refusal('REFUSED', `folio ${folio} belongs to the ${ENVIRONMENT_NAMES[row.environment]} environment; this user works in ${ENVIRONMENT_NAMES[principal.environment]}`, {
-        environment: row.environment,
-      });
+    // A folio of the other environment answers exactly like an unknown one, so a test user cannot
+    // learn which production folios exist (and the reverse); the text says where the user works.
+    if (!row || row.environment !== principal.environment) {
+      throw new Refusal('NOT_FOUND', `folio ${folio} does not exist for institution ${principal.cveInstitucion} in the ${ENVIRONMENT_NAMES[principal.environment]} environment (test users work on test folios, production users on production folios)`);
     }
     return row;
   }

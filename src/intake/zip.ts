@@ -162,7 +162,7 @@ class ZipReader {
         found: 'no entries',
       });
     }
-    const overlap = findOverlap(this.planned);
+    const overlap = findOverlap(this.bytes, this.planned);
     if (overlap !== undefined) {
       return this.fail('PKG-ZIP-CORRUPT', overlap.second,
         `The data of the zip entries "${overlap.first}" and "${overlap.second}" overlap, a known zip-bomb construction; the zip is refused.`,
@@ -220,6 +220,10 @@ class ZipReader {
     const dataEnd = dataStart + entry.compressedSize;
     if (dataEnd > bytes.length) {
       return { ok: false, error: corruptEntry(name, new Error(`file data overflows file bounds: ${dataStart} + ${entry.compressedSize} > ${bytes.length}`)) };
+    }
+    const disagreement = localHeaderDisagreement(bytes, at, entry);
+    if (disagreement !== undefined) {
+      return { ok: false, error: corruptEntry(name, new Error(`the local header disagrees with the central directory: ${disagreement}`)) };
     }
     const expected = entry.uncompressedSize;
     let data: Buffer;
@@ -313,15 +317,54 @@ class ZipReader {
   }
 }
 
-/** Entries whose byte ranges overlap (Fifield's non-recursive zip bomb shares data between entries). */
-function findOverlap(planned: readonly Planned[]): { first: string; second: string } | undefined {
+/**
+ * Entries whose byte ranges overlap (Fifield's non-recursive zip bomb shares data between entries).
+ * An entry spans from its local header to the end of its data, the data starting after the name and
+ * extra field whose lengths only the local header gives: a long local extra field must not hide
+ * the next entry's header inside this entry's data.
+ */
+function findOverlap(bytes: Buffer, planned: readonly Planned[]): { first: string; second: string } | undefined {
   const byOffset = [...planned].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
   for (let i = 1; i < byOffset.length; i++) {
     const previous = byOffset[i - 1]!;
     const current = byOffset[i]!;
-    // A lower bound of the previous entry's extent: fixed header plus data, name and extra ignored.
-    const end = previous.entry.relativeOffsetOfLocalHeader + LOCAL_HEADER_FIXED_BYTES + previous.entry.compressedSize;
+    const at = previous.entry.relativeOffsetOfLocalHeader;
+    // An unreadable local header is reported as corrupt when the entry is read; here it spans at least its fixed part.
+    const variable = at + LOCAL_HEADER_FIXED_BYTES <= bytes.length ? bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28) : 0;
+    const end = at + LOCAL_HEADER_FIXED_BYTES + variable + previous.entry.compressedSize;
     if (current.entry.relativeOffsetOfLocalHeader < end) return { first: previous.name, second: current.name };
+  }
+  return undefined;
+}
+
+const DATA_DESCRIPTOR_FLAG = 0x0008;
+const ZIP64_MARKER = 0xffffffff;
+
+/**
+ * Why the local header at `at` disagrees with the entry's central-directory record, or undefined.
+ * We read by the central directory, but streaming unzippers (and SEP's own readers may be among
+ * them) read by the local headers: when the two disagree on the name, method, CRC or sizes, the
+ * file we check is not the file another reader sees, so the archive is refused. Sizes and CRC are
+ * compared only when the local header carries them (no data descriptor, no ZIP64 marker).
+ */
+function localHeaderDisagreement(bytes: Buffer, at: number, entry: Entry): string | undefined {
+  const method = bytes.readUInt16LE(at + 8);
+  if (method !== entry.compressionMethod) return `compression method ${method} in the local header, ${entry.compressionMethod} in the central directory`;
+  const nameLength = bytes.readUInt16LE(at + 26);
+  const localName = bytes.subarray(at + LOCAL_HEADER_FIXED_BYTES, at + LOCAL_HEADER_FIXED_BYTES + nameLength);
+  if (!localName.equals(entry.fileNameRaw)) {
+    return `the local header names the file "${localName.toString('utf8')}", the central directory "${entry.fileNameRaw.toString('utf8')}"`;
+  }
+  if ((bytes.readUInt16LE(at + 6) & DATA_DESCRIPTOR_FLAG) !== 0) return undefined;
+  const crc = bytes.readUInt32LE(at + 14);
+  if (crc !== entry.crc32 >>> 0) return `CRC-32 ${hex32(crc)} in the local header, ${hex32(entry.crc32)} in the central directory`;
+  const compressed = bytes.readUInt32LE(at + 18);
+  if (compressed !== ZIP64_MARKER && compressed !== entry.compressedSize) {
+    return `${compressed} compressed bytes in the local header, ${entry.compressedSize} in the central directory`;
+  }
+  const uncompressed = bytes.readUInt32LE(at + 22);
+  if (uncompressed !== ZIP64_MARKER && uncompressed !== entry.uncompressedSize) {
+    return `${uncompressed} uncompressed bytes in the local header, ${entry.uncompressedSize} in the central directory`;
   }
   return undefined;
 }

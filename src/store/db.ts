@@ -51,6 +51,11 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   // A server built without lz4 refuses the setting; then the default stays.
   pool.on('connect', (client) => {
     client.query('SET default_toast_compression = lz4').catch(() => {});
+    // The pool listens for errors only on idle clients. A client checked out when its server goes
+    // away (a restart, a terminated backend) emits 'error' too, and an unheard 'error' event ends
+    // the process; the query in flight is rejected with the same error, and the pool drops the
+    // client when it is released (it is no longer queryable), so listening is enough.
+    client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', location: redactUrl(url), close: () => db.destroy() };

@@ -7,6 +7,8 @@ export type Environment = 'qa' | 'prod';
 export interface Credentials {
   readonly usuario: string;
   readonly password: string;
+  /** The HTTP peer the credentials came from (for the per-address failed-login limit). */
+  readonly clientAddress?: string;
 }
 
 /** One row of SEP's results sheet (ResultadoCargaTitulos<N>.xls). */

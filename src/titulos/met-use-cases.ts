@@ -16,6 +16,9 @@ import type {
   ResultRow,
 } from './met-service.js';
 
+/** Times a cancellation is retried when a registration commits while it is answered (see cancela). */
+const CANCEL_RETRIES = 3;
+
 export interface MetUseCasesDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
@@ -54,7 +57,7 @@ export class MetUseCases implements MetService {
   constructor(private readonly deps: MetUseCasesDeps) {}
 
   authenticate(auth: Credentials): Promise<WsPrincipal | null> {
-    return this.deps.authenticator.authenticate(auth.usuario, auth.password);
+    return this.deps.authenticator.authenticate(auth.usuario, auth.password, auth.clientAddress);
   }
 
   carga(auth: Credentials, nombreArchivo: string, archivo: Buffer): Promise<CargaOutcome> {
@@ -105,17 +108,23 @@ export class MetUseCases implements MetService {
       return { kind: 'forbidden', cveInstitucion: principal.cveInstitucion };
     }
     if (!lookupMotivoCancelacion(motCancelacion)) return { kind: 'invalid-motivo', motCancelacion };
-    const cancelled = await cancelTitulo(
-      this.deps.db,
-      principal.environment,
-      principal.cveInstitucion,
-      folioControl,
-      motCancelacion,
-      this.deps.clock.now(),
-    );
-    if (cancelled) return { kind: 'cancelled', folioControl };
-    const history = await findTitulos(this.deps.db, principal.environment, principal.cveInstitucion, folioControl);
-    return history.length > 0 ? { kind: 'already-cancelled', folioControl } : { kind: 'not-found', folioControl };
+    // The UPDATE and the history read are two statements: a lote registering this folio may commit
+    // between them. Then the history shows a live registration the UPDATE did not see, and the
+    // answer must not be "already cancelled" (the título would stay live): cancel again.
+    for (let attempt = 0; ; attempt++) {
+      const cancelled = await cancelTitulo(
+        this.deps.db,
+        principal.environment,
+        principal.cveInstitucion,
+        folioControl,
+        motCancelacion,
+        this.deps.clock.now(),
+      );
+      if (cancelled) return { kind: 'cancelled', folioControl };
+      const history = await findTitulos(this.deps.db, principal.environment, principal.cveInstitucion, folioControl);
+      if (history.some((titulo) => titulo.cancelled_at === null) && attempt < CANCEL_RETRIES) continue;
+      return history.length > 0 ? { kind: 'already-cancelled', folioControl } : { kind: 'not-found', folioControl };
+    }
   }
 
   /**
@@ -179,8 +188,9 @@ export class MetUseCases implements MetService {
     const principal = await this.authenticate(auth);
     if (!principal) return { kind: 'unauthenticated' as const, numeroLote };
     const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote);
-    if (!lote) return { kind: 'not-found' as const, numeroLote };
-    if (lote.cve_institucion !== principal.cveInstitucion) return { kind: 'forbidden' as const, numeroLote, cveInstitucion: principal.cveInstitucion };
+    // Another institution's lote answers exactly like one that does not exist: numeroLote is a
+    // shared sequence, and a different answer would tell a caller which numbers others hold.
+    if (!lote || lote.cve_institucion !== principal.cveInstitucion) return { kind: 'not-found' as const, numeroLote };
     return { kind: 'found' as const, lote, principal };
   }
 

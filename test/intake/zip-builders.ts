@@ -46,6 +46,16 @@ export interface RawEntry {
   readonly flags?: number;
   /** Point the central record at another entry's local header (by index). */
   readonly localHeaderOf?: number;
+  /** Point the central record at this absolute offset (e.g. inside another entry's data). */
+  readonly localHeaderOffset?: number;
+  /** Local-header fields that differ from the central record's (a lying local header). */
+  readonly localMethod?: number;
+  readonly localFlags?: number;
+  readonly localCrc?: number;
+  readonly localCompressedSize?: number;
+  readonly localUncompressedSize?: number;
+  /** An extra field written in the local header only (its bytes as given). */
+  readonly localExtra?: Buffer;
 }
 
 export interface RawZipOptions {
@@ -77,19 +87,21 @@ export function rawZip(entries: readonly RawEntry[], options: RawZipOptions = {}
       csize: e.compressedSize ?? data.length,
       usize: e.uncompressedSize ?? content.length,
     };
+    const extra = e.localExtra ?? Buffer.alloc(0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(f.flags, 6);
-    local.writeUInt16LE(f.method, 8);
-    local.writeUInt32LE(f.crc >>> 0, 14);
-    local.writeUInt32LE(f.csize, 18);
-    local.writeUInt32LE(f.usize, 22);
+    local.writeUInt16LE(e.localFlags ?? f.flags, 6);
+    local.writeUInt16LE(e.localMethod ?? f.method, 8);
+    local.writeUInt32LE((e.localCrc ?? f.crc) >>> 0, 14);
+    local.writeUInt32LE(e.localCompressedSize ?? f.csize, 18);
+    local.writeUInt32LE(e.localUncompressedSize ?? f.usize, 22);
     local.writeUInt16LE(localName.length, 26);
+    local.writeUInt16LE(extra.length, 28);
     offsets.push(offset);
     facts.push(f);
-    parts.push(local, localName, data);
-    offset += 30 + localName.length + data.length;
+    parts.push(local, localName, extra, data);
+    offset += 30 + localName.length + extra.length + data.length;
   }
   const centralStart = offset;
   const order = options.centralOrder ?? entries.map((_, i) => i);
@@ -106,7 +118,7 @@ export function rawZip(entries: readonly RawEntry[], options: RawZipOptions = {}
     central.writeUInt32LE(f.csize, 20);
     central.writeUInt32LE(f.usize, 24);
     central.writeUInt16LE(f.name.length, 28);
-    central.writeUInt32LE(offsets[e.localHeaderOf ?? i]!, 42);
+    central.writeUInt32LE(e.localHeaderOffset ?? offsets[e.localHeaderOf ?? i]!, 42);
     parts.push(central, f.name);
     offset += 46 + f.name.length;
   }

@@ -304,3 +304,45 @@ t.test('hostile zips never crash, throw or hang', async (t) => {
   }
   t.ok(rejected > 200, `${rejected} of 400 mutated zips rejected, none crashed`);
 });
+
+t.test('PKG-ZIP-CORRUPT: a local header that disagrees with its central record', async (t) => {
+  const content = sampleTituloXml('LOCAL');
+  const honest = { name: 'a.xml', content, method: 8 } as const;
+  t.ok((await unpack(rawZip([honest]))).ok, 'the honest entry passes');
+  const lies: Array<[string, Partial<RawEntry>, RegExp]> = [
+    ['local sizes bigger', { localCompressedSize: 999_999, localUncompressedSize: 999_999 }, /999999 compressed bytes in the local header/],
+    ['local sizes smaller', { localCompressedSize: 1, localUncompressedSize: 1 }, /1 compressed bytes in the local header/],
+    ['local uncompressed size only', { localUncompressedSize: 7 }, /7 uncompressed bytes in the local header/],
+    ['local CRC', { localCrc: 0x12345678 }, /CRC-32 12345678 in the local header/],
+    ['local method', { localMethod: 0 }, /compression method 0 in the local header, 8 in the central directory/],
+    ['local name', { localName: '../evil.xml' }, /the local header names the file "\.\.\/evil\.xml", the central directory "a\.xml"/],
+  ];
+  for (const [label, lie, found] of lies) {
+    const error = await failure(rawZip([{ name: 'ok.xml', content: '<a/>' }, { ...honest, ...lie }]));
+    t.equal(error.code, 'PKG-ZIP-CORRUPT', label);
+    t.equal(error.node, 'a.xml', label);
+    t.match(error.found, found, label);
+  }
+  const central = await failure(rawZip([{ name: 'a.xml', content: '<a/>', uncompressedSize: 40, compressedSize: 40, localUncompressedSize: 4, localCompressedSize: 4 }]));
+  t.equal(central.code, 'PKG-ZIP-CORRUPT', 'central sizes bigger than the local ones');
+  const descriptor = await unpack(rawZip([{ ...honest, flags: 0x808, localCrc: 0, localCompressedSize: 0, localUncompressedSize: 0 }]));
+  t.ok(descriptor.ok, 'sizes and CRC left at 0 in the local header under the data-descriptor flag are accepted, as writers of streams do');
+  const zip64 = await unpack(rawZip([{ ...honest, localCompressedSize: 0xffffffff, localUncompressedSize: 0xffffffff }]));
+  t.ok(zip64.ok, 'a ZIP64 marker in the local header is not a disagreement');
+});
+
+t.test('PKG-ZIP-CORRUPT: a local header hidden behind a long local extra field in the previous entry\'s data', async (t) => {
+  const extra = Buffer.alloc(64);
+  const inner = rawZip([{ name: 'b.xml', content: '<b/>' }]).subarray(0, 30 + 5 + 4);
+  const filler = Buffer.from(`<a>${'x'.repeat(200)}</a>`);
+  const bOffset = 30 + 5 + extra.length + filler.length;
+  const error = await failure(rawZip([
+    { name: 'a.xml', content: Buffer.concat([filler, inner]), localExtra: extra },
+    { name: 'b.xml', content: '<b/>', localHeaderOffset: bOffset },
+  ]));
+  t.equal(error.code, 'PKG-ZIP-CORRUPT');
+  t.equal(error.node, 'b.xml');
+  t.match(error.explanation, /overlap/);
+  const apart = await unpack(rawZip([{ name: 'a.xml', content: filler, localExtra: extra }, { name: 'b.xml', content: '<b/>' }]));
+  t.ok(apart.ok, 'a long local extra field alone is fine');
+});

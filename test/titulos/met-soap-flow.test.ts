@@ -71,7 +71,7 @@ t.test('carga → consulta → descarga → cancela with a real SOAP client', as
 
   const other = await seedInstitution(testApp, '140349');
   const [foreign] = await call(client, 'descargaTituloElectronico')({ numeroLote, autenticacion: { usuario: other.usuario, password: other.password } });
-  t.equal(foreign['mensaje'], `El usuario ${other.cveInstitucion} no pertenece a la Institución Educativa.`);
+  t.equal(foreign['mensaje'], `El número de lote ${numeroLote} no existe.`, "another institution's lote reads exactly as an unknown one");
 
   const [cancela] = await call(client, 'cancelaTituloElectronico')({ folioControl: '0001', motCancelacion: 'R1', autenticacion });
   t.equal(Number(cancela['codigo']), 0);

@@ -131,7 +131,7 @@ t.test('refusals answer without numeroLote, the reason in mensaje, and spend no 
   await refused({ archivoBase64: Buffer.from('no es un zip').toString('base64') },
     'Archivo no válido: no es un archivo XML ni un archivo ZIP. No se consumió ningún intento del folio.', 'unreadable package');
   await refused({ autenticacion: { usuario: inst.prodUsuario, password: inst.prodPassword } },
-    `El folio ${folio} pertenece al ambiente de pruebas; use un usuario de ese ambiente.`, 'a production user on a test folio');
+    `El folio ${folio} no existe para la Institución Educativa.`, 'a production user on a test folio: as unknown');
 
   const [untouched] = await soapOp(client, 'consultaFolio')({ folio, autenticacion });
   t.match(untouched, { estatusFolio: 'ACTIVO', intentosUsados: 0, intentosRestantes: 3 }, 'no refusal spent an attempt');
@@ -173,7 +173,8 @@ t.test('isolation: another institution can neither read an upload nor use a foli
   const numeroLote = Number(carga['numeroLote']);
   t.ok(await drain() >= 1);
 
-  const forbidden = `El usuario ${other.cveInstitucion} no pertenece a la Institución Educativa.`;
+  // Another institution's upload reads exactly as an unknown one (no hint that the number is taken).
+  const forbidden = `El número de lote ${numeroLote} no existe.`;
   const [consulta] = await soapOp(client, 'consultaProcesoCertificadoElectronico')({ numeroLote, autenticacion: theirs });
   t.match(consulta, { numeroLote, estatusLote: 0, mensaje: forbidden });
   const [descarga] = await soapOp(client, 'descargaCertificadoElectronico')({ numeroLote, autenticacion: theirs });
@@ -204,7 +205,7 @@ t.test('production: an unpaid folio, then one paid but not active yet', async (t
   const [early] = await carga({ folio, nombreArchivo: 'a.zip', archivoBase64, autenticacion });
   t.match(early['mensaje'], new RegExp(`^El folio ${folio} está pagado y se activa el \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2} \\(hora del centro de México\\) \\(48 horas`));
   const [qaUser] = await carga({ folio, nombreArchivo: 'a.zip', archivoBase64, autenticacion: { usuario: inst.usuario, password: inst.password } });
-  t.equal(qaUser['mensaje'], `El folio ${folio} pertenece al ambiente de producción; use un usuario de ese ambiente.`, 'a QA user on a production folio');
+  t.equal(qaUser['mensaje'], `El folio ${folio} no existe para la Institución Educativa.`, 'a QA user on a production folio: as unknown');
 
   testApp.clock.advance(24 * 3_600_000);
   const [active] = await carga({ folio, nombreArchivo: 'a.zip', archivoBase64, autenticacion });

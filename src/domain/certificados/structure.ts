@@ -115,6 +115,8 @@ export function checkStructure(root: XmlElement, out: CheckResult[]): DecElement
     }
   }
 
+  // The root holds elements only, like every container: text (or a CDATA section) there is not the DEC's schema.
+  if (hasText(root)) elementErrors.push(textError(ROOT.name));
   const ipes = found.get('Ipes');
   const asignaturas = found.get('Asignaturas');
   const responsables = ipes ? locateChildren(ipes, RESPONSABLE.name, { min: 1, max: 1 }, elementErrors) : [];

@@ -75,6 +75,8 @@ function locateElements(root: XmlElement, out: CheckResult[]): TituloElements | 
       );
     }
   }
+  // The root holds elements only, like every container: text (or a CDATA section) there is not SEP's schema.
+  if (hasText(root)) out.push(textError(ROOT.name, ROOT.name));
   const container = found.get('FirmaResponsables');
   const firmas = container ? locateFirmas(container, out) : [];
   if (out.length === start) {

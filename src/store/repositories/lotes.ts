@@ -18,6 +18,20 @@ export interface NewLote {
 const ARCHIVO_PIECE = 1024 * 1024;
 
 /**
+ * PostgreSQL's text and jsonb cannot hold U+0000, which untrusted names do carry (a zip entry named
+ * `x\0.xml`, `?nombreArchivo=a%00b`): stored as U+FFFD instead, so the row that reports the bad name
+ * can be written at all (the insert used to fail, and the lote ended in PKG-INTERNAL after retries).
+ */
+export function storableText(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
+/** `storableText` for every string inside a JSON text (checks carry names in node, found, explanation). */
+function storableJson(json: string): string {
+  return json.includes('\\u0000') ? JSON.stringify(JSON.parse(json), (_key, v: unknown) => (typeof v === 'string' ? storableText(v) : v)) : json;
+}
+
+/**
  * Stores the upload with the next numeroLote of its environment's sequence. Call it inside a
  * transaction: the lote row and the pieces of its file commit together.
  */
@@ -31,7 +45,7 @@ export async function insertLote(db: Kysely<Database>, lote: NewLote): Promise<{
       cve_institucion: lote.cveInstitucion,
       usuario: lote.usuario,
       channel: lote.channel,
-      nombre_archivo: lote.nombreArchivo,
+      nombre_archivo: storableText(lote.nombreArchivo),
       archivo_bytes: lote.archivo.byteLength,
       received_at: lote.receivedAt,
       kind: lote.kind ?? 'titulos',
@@ -181,7 +195,14 @@ const DOCUMENT_BATCH = 500;
 
 export async function insertDocumentos(db: Kysely<Database>, documentos: readonly NewDocumento[]): Promise<void> {
   for (let i = 0; i < documentos.length; i += DOCUMENT_BATCH) {
-    await db.insertInto('documento').values(documentos.slice(i, i + DOCUMENT_BATCH)).execute();
+    const batch = documentos.slice(i, i + DOCUMENT_BATCH).map((d) => ({
+      ...d,
+      archivo: storableText(d.archivo),
+      folio_control: storableText(d.folio_control),
+      descripcion: storableText(d.descripcion),
+      checks: storableJson(d.checks),
+    }));
+    await db.insertInto('documento').values(batch).execute();
   }
 }
 

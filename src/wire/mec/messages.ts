@@ -11,7 +11,6 @@
 import { CANCELLATION_RULES } from '../../certificados/cancellations.js';
 import { FOLIO_RULES, type FolioState } from '../../certificados/folios.js';
 import { mexicoCityDateTimeText } from '../../domain/dates.js';
-import type { EnvironmentColumn } from '../../store/schema.js';
 import { MET_MESSAGES } from '../met/messages.js';
 import type { CargaRefusal, FolioFacts, FolioRefusal } from './use-cases.js';
 
@@ -27,7 +26,6 @@ export const ESTATUS_FOLIO: Readonly<Record<FolioState, string>> = {
 /** ESTATUS of a row in ResultadoCargaCertificados<N>.xls: the MEC's word for an authenticated certificate (spec §4.6), else ERROR. */
 export const ESTATUS_CERTIFICADO = { authenticated: 'SATISFACTORIO', rejected: 'ERROR' } as const;
 
-const AMBIENTE: Readonly<Record<EnvironmentColumn, string>> = { qa: 'pruebas', prod: 'producción' };
 
 const noAttemptSpent = 'No se consumió ningún intento del folio.';
 
@@ -40,7 +38,7 @@ export const MEC_MESSAGES = {
   /** Why an upload was refused: no numeroLote is sent, this is the whole answer. */
   cargaRefused: (refusal: CargaRefusal, nombreArchivo: string): string => {
     switch (refusal.reason) {
-      case 'folio-not-found': case 'other-environment': return MEC_MESSAGES.folioRefused(refusal);
+      case 'folio-not-found': return MEC_MESSAGES.folioRefused(refusal);
       case 'folio-state': return MEC_MESSAGES.folioUnavailable(refusal.facts);
       case 'wrong-count':
         return `El folio ${refusal.folio} requiere exactamente ${refusal.expected} certificado(s) en esta carga y el archivo ${nombreArchivo} contiene ${refusal.found}. ${noAttemptSpent}`;
@@ -51,13 +49,10 @@ export const MEC_MESSAGES = {
 
   // ---------------------------------------------------------------- folios (carga and consultaFolio)
   /**
-   * A folio these credentials cannot use. An unknown folio and another institution's get the same
-   * text, so folios of others stay unseen; one of the other environment says which to use.
+   * A folio these credentials cannot use. An unknown folio, another institution's and one of the
+   * other environment get the same text, so folios the caller may not use stay unseen.
    */
-  folioRefused: (refusal: FolioRefusal): string =>
-    refusal.reason === 'folio-not-found'
-      ? `El folio ${refusal.folio} no existe para la Institución Educativa.`
-      : `El folio ${refusal.folio} pertenece al ambiente de ${AMBIENTE[refusal.environment]}; use un usuario de ese ambiente.`,
+  folioRefused: (refusal: FolioRefusal): string => `El folio ${refusal.folio} no existe para la Institución Educativa.`,
 
   /** A folio that takes no upload now, by its state (spec §4.6: payment, 48 h / 24 h activation, 3 attempts). */
   folioUnavailable: (f: FolioFacts): string => {

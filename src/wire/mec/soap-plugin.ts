@@ -13,6 +13,7 @@
  * Built from the app's services (app.ts registers it with the envelope cap only).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { LoginThrottled } from '../../registry/login-throttle.js';
 import type { ConsultaOutcome } from '../../titulos/met-service.js';
 import { CANCELA_CODIGO, ESTATUS_LOTE, MET_MESSAGES } from '../met/messages.js';
 import { registerSoapEndpoint } from '../soap/endpoint.js';
@@ -38,12 +39,30 @@ export const mecSoapPlugin: FastifyPluginAsync<MecSoapPluginOptions> = async (fa
     path: MEC_SERVICES_PATH,
     maxEnvelopeBytes: opts.maxEnvelopeBytes,
     wsdl: (request) => renderMecWsdl(request.protocol, request.host ?? 'localhost'),
-    answer: async (body) => {
+    answer: async (body, request) => {
       const parsed = parseMecEnvelope(body);
-      return parsed.ok ? { kind: 'response', xml: await dispatch(useCases, parsed.request) } : { kind: 'fault', fault: parsed.fault };
+      if (!parsed.ok) return { kind: 'fault', fault: parsed.fault };
+      const req = { ...parsed.request, auth: { ...parsed.request.auth, clientAddress: request.ip } };
+      try {
+        return { kind: 'response', xml: await dispatch(useCases, req) };
+      } catch (err) {
+        if (!(err instanceof LoginThrottled)) throw err;
+        return { kind: 'response', xml: throttledXml(req, MET_MESSAGES.loginThrottled(err.retryAfterSeconds)) };
+      }
     },
   });
 };
+
+/** A login refused by the failed-login limit: the operation's failed-login answer with the limit's text (no fault). */
+function throttledXml(req: MecRequest, mensaje: string): Buffer {
+  switch (req.operation) {
+    case 'cargaCertificadoElectronico': return cargaResponse(undefined, mensaje);
+    case 'consultaProcesoCertificadoElectronico': return consultaResponse(req.numeroLote, ESTATUS_LOTE.notFinished, mensaje);
+    case 'descargaCertificadoElectronico': return descargaResponse(req.numeroLote, mensaje, null);
+    case 'consultaFolio': return consultaFolioResponse(req.folio, undefined, mensaje);
+    case 'cancelaCertificadoElectronico': return cancelaResponse(CANCELA_CODIGO.unauthenticated, mensaje);
+  }
+}
 
 async function dispatch(useCases: MecSoapUseCases, req: MecRequest): Promise<Buffer> {
   switch (req.operation) {

@@ -11,7 +11,7 @@ import type { CheckResult } from '../../domain/checks.js';
 import type { WsPrincipal } from '../../registry/authenticator.js';
 import { decodeChecks } from '../../store/check-codec.js';
 import { findLoteSummary, listDocumentos, listSealedCertificados } from '../../store/repositories/lotes.js';
-import type { Database, EnvironmentColumn, MecFolioRow, StoredCheck } from '../../store/schema.js';
+import type { Database, MecFolioRow, StoredCheck } from '../../store/schema.js';
 import type { ConsultaOutcome, Credentials } from '../../titulos/met-service.js';
 import type { MetUseCases } from '../../titulos/met-use-cases.js';
 
@@ -28,9 +28,8 @@ export interface FolioFacts {
 
 /** Why a folio cannot be used by these credentials at all. */
 export type FolioRefusal =
-  | { readonly reason: 'folio-not-found'; readonly folio: string }
-  /** QA users work on test folios, production users on paid folios. */
-  | { readonly reason: 'other-environment'; readonly folio: string; readonly environment: EnvironmentColumn };
+  /** Unknown, another institution's, or of the other environment: one answer for all three. */
+  | { readonly reason: 'folio-not-found'; readonly folio: string };
 
 /** Why an upload was refused; no attempt is spent by any of these. */
 export type CargaRefusal =
@@ -157,10 +156,6 @@ export class MecSoapUseCases {
       return { kind: 'found' as const, row: await this.deps.folios.find(principal, folio) };
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
-      const environment = err.detail['environment'];
-      if (environment === 'qa' || environment === 'prod') {
-        return { kind: 'refused' as const, refusal: { reason: 'other-environment' as const, folio, environment: environment as EnvironmentColumn } };
-      }
       if (err.code === 'NOT_FOUND') return { kind: 'refused' as const, refusal: { reason: 'folio-not-found' as const, folio } };
       throw err;
     }
@@ -196,8 +191,8 @@ export class MecSoapUseCases {
     const principal = await this.deps.met.authenticate(auth);
     if (!principal) return { kind: 'unauthenticated' as const, numeroLote };
     const lote = await findLoteSummary(this.deps.db, principal.environment, numeroLote, 'certificados');
-    if (!lote) return { kind: 'not-found' as const, numeroLote };
-    if (lote.cve_institucion !== principal.cveInstitucion) return { kind: 'forbidden' as const, numeroLote, cveInstitucion: principal.cveInstitucion };
+    // Another institution's upload answers exactly like one that does not exist (as the MET's).
+    if (!lote || lote.cve_institucion !== principal.cveInstitucion) return { kind: 'not-found' as const, numeroLote };
     return { kind: 'found' as const, lote };
   }
 }

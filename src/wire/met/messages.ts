@@ -50,6 +50,14 @@ export const MET_MESSAGES = {
    */
   authFailed: (): string => 'Usuario o contraseña incorrectos.',
 
+  /**
+   * Too many failed logins of this usuario or from this address (src/registry/login-throttle.ts):
+   * answered where the failed-login text would be, never as a fault. CHOSEN (SEP's is not public);
+   * the same for existing and unknown users.
+   */
+  loginThrottled: (retryAfterSeconds: number): string =>
+    `Acceso bloqueado temporalmente por intentos fallidos de inicio de sesión; intente de nuevo en ${retryAfterSeconds} segundos.`,
+
   // ---------------------------------------------------------------- consultaProcesoTituloElectronico
   /** Lote processed. SEEN [C1] (spec §1.7 / §5.1, W2 dumps). */
   consultaProcessed: (numeroLote: number): string =>

@@ -11,6 +11,7 @@
  * One-way `cancelarTituloInstitucion` → 202 Accepted, empty body, whatever the outcome.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { LoginThrottled } from '../../registry/login-throttle.js';
 import type {
   CancelaOutcome, CargaOutcome, ConsultaOutcome, DescargaOutcome, MetService,
 } from '../../titulos/met-service.js';
@@ -34,16 +35,22 @@ export const metSoapPlugin: FastifyPluginAsync<MetSoapPluginOptions> = async (fa
     path: MET_SERVICES_PATH,
     maxEnvelopeBytes: opts.maxEnvelopeBytes,
     wsdl: (request) => renderWsdl(wsdlVariant(request), soapAddress(request.protocol, request.host ?? 'localhost')),
-    answer: async (body): Promise<SoapAnswer> => {
+    answer: async (body, request): Promise<SoapAnswer> => {
       const parsed = parseMetEnvelope(body);
       if (!parsed.ok) return { kind: 'fault', fault: parsed.fault };
-      const req = parsed.request;
-      if (req.operation === 'cancelarTituloInstitucion') {
-        // One-way: no response message whatever the outcome.
-        await service.cancela(req.auth, req.folioControl, req.motCancelacion, req.cveInstitucion);
-        return { kind: 'accepted' };
+      const req = { ...parsed.request, auth: { ...parsed.request.auth, clientAddress: request.ip } };
+      try {
+        if (req.operation === 'cancelarTituloInstitucion') {
+          // One-way: no response message whatever the outcome.
+          await service.cancela(req.auth, req.folioControl, req.motCancelacion, req.cveInstitucion);
+          return { kind: 'accepted' };
+        }
+        return { kind: 'response', xml: await dispatch(service, req) };
+      } catch (err) {
+        if (!(err instanceof LoginThrottled)) throw err;
+        if (req.operation === 'cancelarTituloInstitucion') return { kind: 'accepted' };
+        return { kind: 'response', xml: throttledXml(req, MET_MESSAGES.loginThrottled(err.retryAfterSeconds)) };
       }
-      return { kind: 'response', xml: await dispatch(service, req) };
     },
   });
 };
@@ -56,6 +63,16 @@ function wsdlVariant(request: FastifyRequest): WsdlVariant {
 }
 
 // ------------------------------------------------------------------------------------ dispatch
+
+/** A login refused by the failed-login limit: the operation's failed-login answer with the limit's text (no fault). */
+function throttledXml(req: Exclude<MetRequest, { operation: 'cancelarTituloInstitucion' }>, mensaje: string): Buffer {
+  switch (req.operation) {
+    case 'cargaTituloElectronico': return cargaResponse(undefined, mensaje);
+    case 'consultaProcesoTituloElectronico': return consultaResponse(req.numeroLote, ESTATUS_LOTE.notFinished, mensaje);
+    case 'descargaTituloElectronico': return descargaResponse(req.numeroLote, mensaje, null);
+    case 'cancelaTituloElectronico': return cancelaResponse(CANCELA_CODIGO.unauthenticated, mensaje);
+  }
+}
 
 async function dispatch(service: MetService, req: Exclude<MetRequest, { operation: 'cancelarTituloInstitucion' }>): Promise<Buffer> {
   switch (req.operation) {

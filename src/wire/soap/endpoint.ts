@@ -45,7 +45,8 @@ export interface SoapEndpointOptions {
   /** The WSDL text to serve for this request (its soap:address follows the request's host). */
   readonly wsdl: (request: FastifyRequest) => string;
   /** Answers the raw request body (the adapter parses it; the body may be overwritten in place). */
-  readonly answer: (body: Buffer) => Promise<SoapAnswer>;
+  /** `request` is the HTTP request (its peer address feeds the failed-login limit). */
+  readonly answer: (body: Buffer, request: FastifyRequest) => Promise<SoapAnswer>;
 }
 
 /** A request problem detected before the envelope is parsed (size, encoding): an `env:Client` fault. */
@@ -94,7 +95,7 @@ export function registerSoapEndpoint(fastify: FastifyInstance, opts: SoapEndpoin
   };
 
   const postRoute = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const answer = await opts.answer(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+    const answer = await opts.answer(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), request);
     switch (answer.kind) {
       case 'response': return reply.code(200).header('content-type', SOAP_CONTENT_TYPE).send(answer.xml);
       case 'fault': return sendFault(reply, answer.fault.code, answer.fault.faultstring);

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { sepMessageOf } from '../../../src/domain/checks.js';
 import type { XmlElement } from '../../../src/intake/xml-tree.js';
-import { DEC_NS, element, getElement, removeAttribute, setAttribute, updateElement } from '../../support/dec-fixture.js';
+import { parseSafeXml } from '../../../src/intake/xml.js';
+import { DEC_NS, decXml, element, getElement, removeAttribute, setAttribute, updateElement } from '../../support/dec-fixture.js';
 import { assertOnly, build, context, errorCodes, mintSigner, run } from './setup.js';
 
 const signer = mintSigner();
@@ -48,6 +49,18 @@ t.test('an empty Asignaturas, and text inside a data element', async (t) => {
   assertOnly(t, run(text, ctx), 'DEC-ELEMENT', 'Nodo no válido en el nodo Alumno: #text');
   const spaces = updateElement(base.root, 'Alumno', (el) => ({ ...el, text: '\n  ' }));
   t.same(errorCodes(run(spaces, ctx).checks), [], 'whitespace is layout');
+});
+
+t.test('the root holds elements only: text or a CDATA section directly in Dec is refused (fuzz finding)', async (t) => {
+  const xml = decXml(base.root);
+  for (const inserted of ['<![CDATA[x]]>', 'texto', '&#65;']) {
+    const parsed = parseSafeXml(Buffer.from(xml.replace('<ServicioFirmante', `${inserted}<ServicioFirmante`), 'utf8'));
+    if (!parsed.ok) throw new Error(`${inserted}: ${parsed.error.explanation}`);
+    assertOnly(t, run(parsed.root, ctx), 'DEC-ELEMENT', 'Nodo no válido en el nodo Dec: #text');
+  }
+  const layout = parseSafeXml(Buffer.from(xml.replace('<ServicioFirmante', '\n\t<!-- c --><ServicioFirmante'), 'utf8'));
+  if (!layout.ok) throw new Error(layout.error.explanation);
+  t.same(errorCodes(run(layout.root, ctx).checks), [], 'whitespace and comments are layout');
 });
 
 t.test('a child in another namespace, a repeated element, a child inside a subject', async (t) => {

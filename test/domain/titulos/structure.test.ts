@@ -1,7 +1,8 @@
 import t from 'tap';
 import { sepMessageOf } from '../../../src/domain/checks.js';
 import type { XmlElement } from '../../../src/intake/xml-tree.js';
-import { TITULOS_NS, element, getElement, removeAttribute, setAttribute, updateElement } from '../../support/titulo-fixture.js';
+import { parseSafeXml } from '../../../src/intake/xml.js';
+import { TITULOS_NS, element, getElement, removeAttribute, setAttribute, tituloXml, updateElement } from '../../support/titulo-fixture.js';
 import { assertOnly, build, context, errorCodes, mintSigner, run } from './setup.js';
 
 const signer = mintSigner();
@@ -83,6 +84,18 @@ t.test('data elements are empty: no child elements, no text', async (t) => {
   assertOnly(t, run(text, ctx), 'TIT-ELEMENT', 'Nodo no válido en el nodo Profesionista: #text');
   const blank = updateElement(base.root, 'Profesionista', (el) => ({ ...el, text: '\n  \t' }));
   t.same(errorCodes(run(blank, ctx).checks), [], 'whitespace is fine');
+});
+
+t.test('the root holds elements only: text or a CDATA section directly in TituloElectronico is refused (fuzz finding)', async (t) => {
+  const xml = tituloXml(base.root);
+  for (const inserted of ['<![CDATA[x]]>', 'texto', '&#65;']) {
+    const parsed = parseSafeXml(Buffer.from(xml.replace('<FirmaResponsables>', `${inserted}<FirmaResponsables>`), 'utf8'));
+    if (!parsed.ok) throw new Error(`${inserted}: ${parsed.error.explanation}`);
+    assertOnly(t, run(parsed.root, ctx), 'TIT-ELEMENT', 'Nodo no válido en el nodo TituloElectronico: #text');
+  }
+  const layout = parseSafeXml(Buffer.from(xml.replace('<FirmaResponsables>', '\n\t<!-- c --><FirmaResponsables>'), 'utf8'));
+  if (!layout.ok) throw new Error(layout.error.explanation);
+  t.same(errorCodes(run(layout.root, ctx).checks), [], 'whitespace and comments are layout');
 });
 
 t.test('Autenticacion before Antecedente is out of order', async (t) => {
