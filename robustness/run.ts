@@ -41,7 +41,9 @@ function main(): number {
     const files = readdirSync(repoPath('test', 'robustness'))
       .filter((name) => name.endsWith('.test.ts'))
       .map((name) => join('test', 'robustness', name));
-    const run = spawnSync('npx', ['tap', ...files], { cwd: repoPath(), stdio: 'inherit', env: { ...process.env, ROBUSTNESS_OUT: out } });
+    // The long variant runs several times the cases, kills and restarts of the fast one: no per-file timeout.
+    const timeout = process.env['ROBUSTNESS_LONG'] === '1' ? ['--timeout=0'] : [];
+    const run = spawnSync('npx', ['tap', ...timeout, ...files], { cwd: repoPath(), stdio: 'inherit', env: { ...process.env, ROBUSTNESS_OUT: out } });
     const records = readdirSync(out)
       .filter((name) => name.endsWith('.json'))
       .map((name) => JSON.parse(readFileSync(join(out, name), 'utf8')) as FigureRecord);
