@@ -2,8 +2,7 @@
 // crash and restart tests: started from the environment exactly as `npm start` does, its pino log
 // read from stdout (readiness, port, which lotes it processed).
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import type { Child } from '../../jobs/fixtures/child-process.js';
+import { watchChild, type Child } from '../../jobs/fixtures/child-process.js';
 import { ADMIN_TOKEN } from '../../support/app.js';
 import { builtService } from './build.js';
 
@@ -65,45 +64,5 @@ export function spawnNode(script: string, env: Record<string, string>): Child {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv['NODE_OPTIONS'];
   const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: builtService().root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  return {
-    process: child,
-    stdout: () => out,
-    stderr: () => err,
-    exited: () => exit,
-    line: (matching, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          for (const line of out.split('\n').slice(0, -1)) {
-            const match = line.match(matching);
-            if (match) {
-              done();
-              resolve(match);
-              return;
-            }
-          }
-        };
-        const onExit = () => {
-          check();
-          done();
-          reject(new Error(`child exited before printing ${matching}; stdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`));
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${matching} within ${timeoutMs} ms; stdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          child.stdout.off('data', check);
-          child.off('exit', onExit);
-        };
-        child.stdout.on('data', check);
-        child.on('exit', onExit);
-        check();
-      }),
-  };
+  return watchChild(child);
 }
