@@ -135,14 +135,20 @@ export class LoteWorker {
   private async run(): Promise<void> {
     while (this.running) {
       this.pendingWake = false;
+      // Only a claim attempt that began after a waiter asked may tell it "idle": one already under
+      // way may have looked before the waiter's lote was committed.
+      const waiting = this.idleWaiters.splice(0);
       let worked = false;
       try {
         worked = await this.runOnce();
       } catch (error) {
         this.options.log.error({ err: error }, 'lote worker could not claim a lote');
       }
-      if (worked) continue;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      if (worked) {
+        this.idleWaiters.unshift(...waiting);
+        continue;
+      }
+      for (const resolve of waiting) resolve();
       if (!this.running) break;
       if (!this.pendingWake) await this.sleep(this.options.pollMs);
     }
