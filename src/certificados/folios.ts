@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { CheckResult } from '../domain/checks.js';
@@ -16,8 +15,9 @@ import {
   payFolio,
 } from '../store/repositories/mec.js';
 import { findInstitution } from '../store/repositories/registry.js';
-import type { Database, MecFolioRow, PaymentMethod } from '../store/schema.js';
+import type { Database, MecFolioRow } from '../store/schema.js';
 import { Refusal } from '../refusal.js';
+import { ACTIVATION_HOURS, activationTime, newLineaCaptura, type PaidMethod } from './payment.js';
 import type { Channel } from '../titulos/met-use-cases.js';
 
 /** The folio rules (spec mec-certificados.md §4.6), each a documented default. */
@@ -29,7 +29,7 @@ export const FOLIO_RULES = {
   /** Certificates authenticated in test before production access may be granted. */
   productionThreshold: 10,
   /** Hours from payment to activation, by the service clock. */
-  activationHours: { 'linea-de-captura': 48, tarjeta: 24 } as Record<Exclude<PaymentMethod, 'prueba'>, number>,
+  activationHours: ACTIVATION_HOURS,
 } as const;
 
 const ENVIRONMENT_NAMES = { qa: 'test', prod: 'production' } as const;
@@ -67,17 +67,15 @@ export class MecFolios {
     if (!institution.mec_production_granted_at) {
       throw new Refusal('REFUSED', 'production access has not been granted to this institution yet (an operator grants it after 10 certificates authenticated in test)');
     }
-    const lineaCaptura = `0${Array.from({ length: 19 }, () => randomInt(10)).join('')}`;
-    return insertFolio(this.db, { environment: 'prod', cveInstitucion: principal.cveInstitucion, certificados, paymentMethod: null, lineaCaptura, paidAt: null, activeFrom: null, createdAt: now });
+    return insertFolio(this.db, { environment: 'prod', cveInstitucion: principal.cveInstitucion, certificados, paymentMethod: null, lineaCaptura: newLineaCaptura(), paidAt: null, activeFrom: null, createdAt: now });
   }
 
   /** Records the payment; the folio activates 48 h (línea de captura) or 24 h (card) later. */
-  async pay(principal: WsPrincipal, folio: string, method: Exclude<PaymentMethod, 'prueba'>): Promise<MecFolioRow> {
+  async pay(principal: WsPrincipal, folio: string, method: PaidMethod): Promise<MecFolioRow> {
     const row = await this.find(principal, folio);
     if (row.paid_at) throw new Refusal('REFUSED', `folio ${folio} is already paid`, { paidAt: row.paid_at });
     const paidAt = this.clock.now();
-    const activeFrom = new Date(paidAt.getTime() + FOLIO_RULES.activationHours[method] * 3_600_000);
-    const paid = await payFolio(this.db, row.id, method, paidAt, activeFrom);
+    const paid = await payFolio(this.db, row.id, method, paidAt, activationTime(paidAt, method));
     if (!paid) throw new Refusal('REFUSED', `folio ${folio} is already paid`);
     return paid;
   }

@@ -10,8 +10,6 @@
  * later by the service clock, as MEC folios do. An active solicitud is processed by whoever reads
  * it first (process-solicitud.ts), so no worker or manual step is involved.
  */
-import { randomInt } from 'node:crypto';
-import { FOLIO_RULES } from '../certificados/folios.js';
 import { documentRefusal, refusal, type DgairRefusal } from '../domain/titulos/dgair-eligibility.js';
 import { parseSafeXml } from '../intake/xml.js';
 import type { WsPrincipal } from '../registry/authenticator.js';
@@ -25,19 +23,17 @@ import {
   solicitudItems,
   type SolicitudScope,
 } from '../store/repositories/dgair.js';
-import type { DgairSolicitudRow, PaymentMethod } from '../store/schema.js';
+import type { DgairSolicitudRow } from '../store/schema.js';
 import { processSolicitud, type ProcessSolicitudDeps } from './process-solicitud.js';
 import { Refusal } from '../refusal.js';
+import { activationTime, newLineaCaptura, type PaidMethod } from '../certificados/payment.js';
 
 export const DGAIR_RULES = {
   /** Títulos in one solicitud: bounds the one transaction that authenticates them and the zips. */
   maxTitulos: 500,
-  /** Hours from payment to activation: the MEC folio rule (spec mec-certificados.md §4.6). */
-  activationHours: FOLIO_RULES.activationHours,
 } as const;
 
 export type SolicitudState = 'pending-payment' | 'paid' | 'processed';
-export type PaidMethod = Exclude<PaymentMethod, 'prueba'>;
 
 export interface SolicitudProblem extends DgairRefusal {
   /** 0-based position in the request. */
@@ -64,7 +60,7 @@ export class DgairSolicitudes {
         cveInstitucion: principal.cveInstitucion,
         usuario: principal.usuario,
         paymentMethod: test ? 'prueba' : null,
-        lineaCaptura: test ? null : lineaCaptura(),
+        lineaCaptura: test ? null : newLineaCaptura(),
         paidAt: test ? now : null,
         activeFrom: test ? now : null,
         createdAt: now,
@@ -79,7 +75,7 @@ export class DgairSolicitudes {
     const row = await this.find(principal, numero);
     if (row.payment_method === 'prueba') throw new Refusal('REFUSED', `solicitud ${numero} is a test solicitud: active at once, nothing to pay`);
     const paidAt = this.deps.clock.now();
-    const activeFrom = new Date(paidAt.getTime() + DGAIR_RULES.activationHours[method] * 3_600_000);
+    const activeFrom = activationTime(paidAt, method);
     const paid = row.paid_at === null ? await paySolicitud(this.deps.db, row.id, method, paidAt, activeFrom) : undefined;
     if (!paid) throw new Refusal('REFUSED', `solicitud ${numero} is already paid`, { paidAt: row.paid_at });
     return paid;
@@ -176,6 +172,3 @@ export class DgairSolicitudes {
 }
 
 /** A 20-digit línea de captura, as the MEC's production folios get. */
-function lineaCaptura(): string {
-  return `0${Array.from({ length: 19 }, () => randomInt(10)).join('')}`;
-}
