@@ -15,7 +15,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LoginThrottled } from '../../registry/login-throttle.js';
 import type { ConsultaOutcome } from '../../titulos/met-service.js';
-import { CANCELA_CODIGO, ESTATUS_LOTE, MET_MESSAGES } from '../met/messages.js';
+import { CANCELA_CODIGO, consultaAnswer, ESTATUS_LOTE, MET_MESSAGES } from '../met/messages.js';
 import { registerSoapEndpoint } from '../soap/endpoint.js';
 import { parseMecEnvelope, type MecRequest } from './envelope.js';
 import { ESTATUS_FOLIO, MEC_MESSAGES } from './messages.js';
@@ -92,14 +92,8 @@ function cargaXml(outcome: CargaOutcome, nombreArchivo: string): Buffer {
 
 /** The MET's answers, word for word: estatusLote 1 only once the lote is processed. */
 function consultaXml(outcome: ConsultaOutcome): Buffer {
-  const n = outcome.numeroLote;
-  switch (outcome.kind) {
-    case 'processed': return consultaResponse(n, ESTATUS_LOTE.processed, MET_MESSAGES.consultaProcessed(n));
-    case 'processing': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.consultaProcessing(n));
-    case 'not-found': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.loteNotFound(n));
-    case 'unauthenticated': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.authFailed());
-    case 'forbidden': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.forbidden(outcome.cveInstitucion));
-  }
+  const { estatusLote, mensaje } = consultaAnswer(outcome);
+  return consultaResponse(outcome.numeroLote, estatusLote, mensaje);
 }
 
 async function descargaXml(outcome: DescargaOutcome): Promise<Buffer> {

@@ -1,3 +1,5 @@
+import type { ConsultaOutcome } from '../../titulos/met-service.js';
+
 /**
  * SEP's MET `mensaje` texts, in one place.
  *
@@ -111,3 +113,15 @@ export const MET_MESSAGES = {
   cancelInvalidMotivo: (motCancelacion: string): string =>
     `El motivo de cancelación ${motCancelacion} no es válido.`,
 } as const;
+
+/** A consulta's estatusLote and mensaje: 1 only once the lote is processed (both SOAP services answer alike). */
+export function consultaAnswer(outcome: ConsultaOutcome): { estatusLote: number; mensaje: string } {
+  const n = outcome.numeroLote;
+  switch (outcome.kind) {
+    case 'processed': return { estatusLote: ESTATUS_LOTE.processed, mensaje: MET_MESSAGES.consultaProcessed(n) };
+    case 'processing': return { estatusLote: ESTATUS_LOTE.notFinished, mensaje: MET_MESSAGES.consultaProcessing(n) };
+    case 'not-found': return { estatusLote: ESTATUS_LOTE.notFinished, mensaje: MET_MESSAGES.loteNotFound(n) };
+    case 'unauthenticated': return { estatusLote: ESTATUS_LOTE.notFinished, mensaje: MET_MESSAGES.authFailed() };
+    case 'forbidden': return { estatusLote: ESTATUS_LOTE.notFinished, mensaje: MET_MESSAGES.forbidden(outcome.cveInstitucion) };
+  }
+}

@@ -17,7 +17,7 @@ import type {
 } from '../../titulos/met-service.js';
 import { registerSoapEndpoint, type SoapAnswer } from '../soap/endpoint.js';
 import { parseMetEnvelope, type MetRequest } from './envelope.js';
-import { CANCELA_CODIGO, ESTATUS_LOTE, MET_MESSAGES } from './messages.js';
+import { CANCELA_CODIGO, consultaAnswer, ESTATUS_LOTE, MET_MESSAGES } from './messages.js';
 import { cancelaResponse, cargaResponse, consultaResponse, descargaResponse } from './responses.js';
 import { buildResultsPackage } from './results-package.js';
 import { MET_SERVICES_PATH, renderWsdl, soapAddress, type WsdlVariant } from './wsdl.js';
@@ -96,14 +96,8 @@ export function cargaXml(outcome: CargaOutcome, nombreArchivo: string): Buffer {
 }
 
 export function consultaXml(outcome: ConsultaOutcome): Buffer {
-  const n = outcome.numeroLote;
-  switch (outcome.kind) {
-    case 'processed': return consultaResponse(n, ESTATUS_LOTE.processed, MET_MESSAGES.consultaProcessed(n));
-    case 'processing': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.consultaProcessing(n));
-    case 'not-found': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.loteNotFound(n));
-    case 'unauthenticated': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.authFailed());
-    case 'forbidden': return consultaResponse(n, ESTATUS_LOTE.notFinished, MET_MESSAGES.forbidden(outcome.cveInstitucion));
-  }
+  const { estatusLote, mensaje } = consultaAnswer(outcome);
+  return consultaResponse(outcome.numeroLote, estatusLote, mensaje);
 }
 
 export async function descargaXml(outcome: DescargaOutcome): Promise<Buffer> {
