@@ -22,10 +22,11 @@ import { CertificateCache } from '../src/domain/efirma/certificate-cache.js';
 import { parseCertificate } from '../src/domain/efirma/certificate.js';
 import { checkTitulo, type TituloContext } from '../src/domain/titulos/check-titulo.js';
 import { DEFAULT_INTAKE_LIMITS } from '../src/intake/limits.js';
-import { unpackUpload } from '../src/intake/package.js';
 import { parseSafeXml } from '../src/intake/xml.js';
 import type { XmlElement } from '../src/intake/xml-tree.js';
-import { LoteEvaluator, scanLote, unpackLote } from '../src/titulos/evaluate-lote.js';
+import { indexUpload, unpackUpload } from '../src/intake/package.js';
+import { loteExecutor, preparedChunks } from '../src/jobs/lote-pipeline.js';
+import { TituloCompleter } from '../src/titulos/prepare-titulo.js';
 import { rawYauzl, rsa2048VerifyPerSec, runPinnedChild, timedRuns } from './ceiling-support.js';
 import { BENCH_CVE_INSTITUCION, median, tempDir, type LoteZip } from './fixtures.js';
 
@@ -97,27 +98,21 @@ async function measure(dir: string): Promise<Omit<CeilingResult, 'pinned'>> {
   const titulos = await pipeline();
   const ceilingRuns = await timedRuns(pipeline, titulos);
 
-  // The service's own path: unpack, the folio/CURP pre-scan, then the chunked evaluator.
+  // The service's own path on one thread: the upload indexed, its files prepared chunk by chunk
+  // (inflate, parse, the document's own checks), then completed in order (RENAPO off, no folio registered).
   const viaEvaluateLote = async (): Promise<number> => {
-    const unpacked = await unpackLote('lote.zip', zip, limits);
-    if (!unpacked.ok) throw new Error(`unpackLote failed: ${unpacked.document.descripcion}`);
-    scanLote(unpacked.entries, limits.xml, false);
-    const evaluator = new LoteEvaluator({
-      today,
-      cveInstitucion: BENCH_CVE_INSTITUCION,
-      xmlLimits: limits.xml,
-      cadenaEscapeXml: false,
-      certificates,
-      signersBySha256,
-      authorityCertificates: new Map(),
-      registeredFolios: new Set<string>(),
-      renapo: null,
-    });
+    const files = await indexUpload('lote.zip', zip, limits);
+    if (files === null) throw new Error('indexUpload refused the zip');
+    const facts = { today, cveInstitucion: BENCH_CVE_INSTITUCION, xmlLimits: limits.xml, cadenaEscapeXml: false, signersBySha256, authorityCertificates: new Map() };
+    const { executor, ahead } = loteExecutor(null, { kind: 'titulos', facts }, limits, certificates);
+    const completer = new TituloCompleter(false);
     let count = 0;
-    for (let start = 0; start < unpacked.entries.length; start += 500) {
-      const documents = evaluator.evaluate(unpacked.entries.slice(start, start + 500), start);
+    for await (const chunk of preparedChunks(files, zip, executor, ahead)) {
+      const questions = completer.questions(chunk.prepared);
+      completer.learn(questions, { registeredFolios: [], renapo: new Map() });
+      const documents = chunk.prepared.map((p, i) => completer.complete(p, chunk.files[i]!, chunk.start + i));
       const rejected = documents.filter((d) => d.estatus !== 1);
-      if (rejected.length > 0) throw new Error(`LoteEvaluator rejected ${rejected.length}: ${rejected[0]?.descripcion}`);
+      if (rejected.length > 0) throw new Error(`the pipeline rejected ${rejected.length}: ${rejected[0]?.descripcion}`);
       count += documents.length;
     }
     return count;

@@ -64,7 +64,7 @@ export async function runRss(options: RssOptions): Promise<RssResult> {
   const database = await benchDatabase(options.serverUrl, options.pgliteMemory);
   log(`  database: ${database.description}`);
   try {
-    const service = await startService({ database, signer, env: configEnv, execArgv: options.execArgv ?? [] });
+    const service = await startService({ database, signer, env: { ...configEnv, BENCH_SAMPLE_RSS: '1' }, execArgv: options.execArgv ?? [] });
     try {
       const client = await metClient(service.url);
       await service.memory(true); // reset the sampled peak: from here on is the lote

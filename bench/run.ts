@@ -27,6 +27,7 @@ import { runMecCeiling, type MecCeilingResult } from './mec-ceiling.js';
 import { runMecE2e, type MecE2eResult } from './mec-e2e.js';
 import { benchPlan, folioZip, MEC_SUBJECTS } from './mec-fixtures.js';
 import { runCeiling, type CeilingResult } from './met-ceiling.js';
+import { soapClientKind } from './soap-client.js';
 import { runE2e, type E2eResult } from './met-e2e.js';
 import { runRss, type RssResult } from './met-rss.js';
 
@@ -82,12 +83,12 @@ async function main(): Promise<void> {
     log(`  stages alone:   unpackUpload ${fmt(ceiling.stages.unpackFilesPerSec)} files/s; parseSafeXml ${fmt(ceiling.stages.parseDocsPerSec)} docs/s; checkTitulo ${fmt(ceiling.stages.checkDocsPerSec)} docs/s`);
     log(`  ceiling:        ${fmt(ceiling.ceilingDocsPerSec)} docs/s (median of ${ceiling.ceilingRunsDocsPerSec.length}: ${ceiling.ceilingRunsDocsPerSec.join(', ')})`);
     log(`                  = ${pct(ceiling.ceilingDocsPerSec / ceiling.raw.rsa2048VerifyPerSec)} of raw RSA verify, ${pct(ceiling.ceilingDocsPerSec / ceiling.raw.yauzlUnzipFilesPerSec)} of raw yauzl unzip`);
-    log(`  via the service path (unpackLote + pre-scan + LoteEvaluator, in-memory registry): ${fmt(ceiling.evaluateLoteDocsPerSec)} docs/s`);
+    log(`  via the service path on one thread (indexUpload + prepared chunks + TituloCompleter, in-memory registry): ${fmt(ceiling.evaluateLoteDocsPerSec)} docs/s`);
   }
 
   let e2e: E2eResult | undefined;
   if (only.has('e2e')) {
-    log(`\n(b) end to end: 1,000-título lote over SOAP, carga → descarga, ${repetitions} repetitions, consulta every ${pollMs} ms`);
+    log(`\n(b) end to end: 1,000-título lote over SOAP, carga → descarga, ${repetitions} repetitions, consulta every ${pollMs} ms, ${soapClientKind()} SOAP client`);
     e2e = await runE2e({ signer, today, serverUrl, pgliteMemory, titulos: 1000, repetitions, pollMs, execArgv, log });
     log(`  e2e: ${fmt(e2e.docsPerSec)} docs/s; lote1000Seconds ${e2e.lote1000Seconds.toFixed(3)} s (median) on ${e2e.database}; every result row checked: ESTATUS 1`);
     const p = e2e.phasesMs;

@@ -1,16 +1,18 @@
 /**
  * Parent side of the benchmark's service process: a throwaway database (when DATABASE_URL names a
- * PostgreSQL server), the forked service (bench/met-service-child.ts), a node-soap client built from
- * the WSDL it serves, and the SOAP calls the benchmarks make.
+ * PostgreSQL server) and the forked service (bench/met-service-child.ts). The SOAP clients the
+ * benchmarks use are in soap-client.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import * as soap from 'soap';
 import type { LoteKind } from '../src/store/schema.js';
 import type { MintedCredential } from '../test/support/pki.js';
 import { BENCH_CVE_INSTITUCION, BENCH_PASSWORD, BENCH_USUARIO, tempDir } from './fixtures.js';
+import type { MetClient } from './soap-client.js';
+
+export { metClient, type MetClient } from './soap-client.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -222,60 +224,12 @@ function killChild(child: ChildProcess): void {
   }
 }
 
-// ------------------------------------------------------------------------------ SOAP client
-
-type Op = (args: unknown, options?: object) => Promise<[Record<string, unknown>, string]>;
-
-export interface MetClient {
-  carga(nombreArchivo: string, archivoBase64: string): Promise<number>;
-  consulta(numeroLote: number): Promise<number>;
-  /** The results package (zip) as bytes. */
-  descarga(numeroLote: number): Promise<Buffer>;
-}
-
-/** A node-soap client from the served WSDL, logged in as the bench institution's QA user. */
-export async function metClient(baseUrl: string): Promise<MetClient> {
-  const client = await soap.createClientAsync(`${baseUrl}/met-ws/services/TitulosElectronicos.wsdl`);
-  client.setEndpoint(`${baseUrl}/met-ws/services/`);
-  const op = (name: string): Op => {
-    const fn = (client as unknown as Record<string, Op | undefined>)[`${name}Async`];
-    if (!fn) throw new Error(`the WSDL has no operation ${name}`);
-    return fn.bind(client);
-  };
-  const carga = op('cargaTituloElectronico');
-  const consulta = op('consultaProcesoTituloElectronico');
-  const descarga = op('descargaTituloElectronico');
-  const autenticacion = { usuario: BENCH_USUARIO, password: BENCH_PASSWORD };
-  // axios (under node-soap) must not cap a 70 MB request body.
-  const big = { maxBodyLength: Infinity, maxContentLength: Infinity };
-  return {
-    async carga(nombreArchivo, archivoBase64) {
-      const [result] = await carga({ nombreArchivo, archivoBase64, autenticacion }, big);
-      const numeroLote = Number(result['numeroLote']);
-      if (!(numeroLote > 0)) throw new Error(`carga was refused: ${String(result['mensaje'])}`);
-      return numeroLote;
-    },
-    async consulta(numeroLote) {
-      const [result] = await consulta({ numeroLote, autenticacion });
-      return Number(result['estatusLote']);
-    },
-    async descarga(numeroLote) {
-      const [result] = await descarga({ numeroLote, autenticacion }, big);
-      const base64 = result['titulosBase64'];
-      if (typeof base64 !== 'string' || base64.length === 0) {
-        throw new Error(`descarga returned no results package: ${String(result['mensaje'])}`);
-      }
-      return Buffer.from(base64, 'base64');
-    },
-  };
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => (ms <= 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
 }
 
 /** Polls consulta until the lote reads as processed (estatusLote 1); fails after `timeoutMs`. */
-export async function waitProcessed(client: MetClient, numeroLote: number, pollMs: number, timeoutMs: number): Promise<number> {
+export async function waitProcessed(client: Pick<MetClient, 'consulta'>, numeroLote: number, pollMs: number, timeoutMs: number): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   let polls = 0;
   for (;;) {

@@ -7,8 +7,9 @@ import { metRestRoutes } from './api/met-routes.js';
 import { AdjustableClock } from './clock.js';
 import type { Config } from './config.js';
 import { CertificateCache } from './domain/efirma/certificate-cache.js';
-import { defaultEvaluationThreads, EvaluationPool } from './jobs/evaluation-pool.js';
+import { EvaluationPool } from './jobs/evaluation-pool.js';
 import { LoteWorker } from './jobs/lote-worker.js';
+import { UploadHandoff, type ReceivedUpload } from './jobs/upload-handoff.js';
 import { Authenticator } from './registry/authenticator.js';
 import { RegistryService, type SeedDocument, type SeedSummary } from './registry/registry-service.js';
 import type { Store } from './store/db.js';
@@ -32,9 +33,15 @@ export interface AppOptions {
   readonly store: Store;
   readonly clock?: AdjustableClock;
   readonly logger?: FastifyServerOptions['logger'];
-  /** Threads that check lote files beside the main thread (0: on the main thread); see defaultEvaluationThreads. */
+  /** Threads that check lote files beside the main thread, instead of config.worker.evaluationThreads. */
   readonly evaluationThreads?: number;
 }
+
+/**
+ * How long an upload this process committed is held for its own worker (UploadHandoff). The worker
+ * normally claims it within milliseconds; past this another process has it, or the queue is long.
+ */
+const HANDOFF_TTL_MS = 30_000;
 
 /** Everything a route needs, created once per app. */
 export interface Services {
@@ -73,7 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const authenticator = new Authenticator(store.db, clock, config.login);
   const certificates = new CertificateCache();
   const authority = loadAuthority({ ...config.authority, official: DEFAULT_AUTHORITY_OFFICIAL });
-  const evaluationPool = new EvaluationPool(options.evaluationThreads ?? defaultEvaluationThreads(store.kind));
+  const evaluationPool = new EvaluationPool(options.evaluationThreads ?? config.worker.evaluationThreads);
+  const handoff = new UploadHandoff({ maxBytes: 2 * config.limits.maxUploadBytes, ttlMs: HANDOFF_TTL_MS });
   const worker = new LoteWorker({
     db: store.db,
     pollMs: config.worker.pollMs,
@@ -83,7 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: app.log,
     process: (lote, owner) =>
       lote.kind === 'certificados'
-        ? processMecUpload(lote, owner, { db: store.db, clock, limits: config.limits, certificates, authority, options: config.dec })
+        ? processMecUpload(lote, owner, { db: store.db, clock, limits: config.limits, certificates, authority, options: config.dec, pool: evaluationPool, handoff })
         : processLote(lote, owner, {
         db: store.db,
         clock,
@@ -93,19 +101,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         certificates,
         pool: evaluationPool,
         trustedAuthorities: [authority],
+        handoff,
       }),
   });
+  const queued = (loteId: number, upload: ReceivedUpload): void => {
+    handoff.offer(loteId, upload);
+    worker.wake();
+  };
   const met = new MetUseCases({
     db: store.db,
     clock,
     authenticator,
-    onLoteQueued: () => worker.wake(),
+    onLoteQueued: queued,
     processingDelayMs: config.worker.processingDelayMs,
     maxUploadBytes: config.limits.maxUploadBytes,
   });
   const registry = new RegistryService(store.db, clock, authenticator);
   const mecRegistry = new MecRegistry(store.db, clock, registry);
-  const folios = new MecFolios(store.db, clock, config.limits, () => worker.wake());
+  const folios = new MecFolios(store.db, clock, config.limits, queued);
   const mecCancellations = new MecCancellations(store.db, clock, holidayCalendar(config.holidays));
   const dgair = new DgairSolicitudes({ db: store.db, clock, authority, xmlLimits: config.limits.xml });
   const applySeed = (seed: SeedDocument) => registry.applySeed(seed, [(part, trx) => mecRegistry.applySeed(part, trx)]);

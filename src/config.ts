@@ -3,6 +3,7 @@ import { decOptions, type DecOptions } from './domain/certificados/context.js';
 import { parseHolidaySpec, type HolidaySpec } from './domain/holidays.js';
 import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake/limits.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './registry/login-throttle.js';
+import { defaultEvaluationThreads } from './jobs/evaluation-pool.js';
 import { repoPath } from './repo-path.js';
 
 /**
@@ -25,6 +26,8 @@ export interface Config {
     readonly leaseSeconds: number;
     readonly maxAttempts: number;
     readonly processingDelayMs: number;
+    /** Threads that check a lote's files beside the main thread (0: on the main thread). */
+    readonly evaluationThreads: number;
   };
   readonly limits: IntakeLimits;
   readonly maxEnvelopeBytes: number;
@@ -68,6 +71,10 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   METMEC_LEASE_SECONDS: { description: 'Lease on a claimed lote; an expired lease is re-claimed (crash recovery)', default: '60' },
   METMEC_MAX_ATTEMPTS: { description: 'Processing attempts before a failing lote is finished with one PKG-INTERNAL row', default: '3' },
   METMEC_PROCESSING_DELAY_MS: { description: 'Minimum time a lote stays "not finished" (to exercise client polling)', default: '0' },
+  METMEC_EVALUATION_THREADS: {
+    description: "Threads that inflate, parse, check and seal a lote's files while the main thread stores the results; `auto` = one per core (none on one core), 0 = all on the main thread",
+    default: 'auto',
+  },
   METMEC_MAX_UPLOAD_BYTES: { description: 'Cap on an uploaded file (zip or XML), decoded', default: String(DEFAULT_INTAKE_LIMITS.maxUploadBytes) },
   METMEC_MAX_ZIP_ENTRIES: { description: 'Cap on the number of entries in a zip (at most 65,534: one .xls sheet of results)', default: String(DEFAULT_INTAKE_LIMITS.maxEntries) },
   METMEC_MAX_ENTRY_BYTES: { description: 'Cap on one inflated zip entry (and on a single XML)', default: String(DEFAULT_INTAKE_LIMITS.maxEntryBytes) },
@@ -125,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
       leaseSeconds: read.integer('METMEC_LEASE_SECONDS', 1, 86_400),
       maxAttempts: read.integer('METMEC_MAX_ATTEMPTS', 1, 100),
       processingDelayMs: read.integer('METMEC_PROCESSING_DELAY_MS', 0, 3_600_000),
+      evaluationThreads: read.threads('METMEC_EVALUATION_THREADS'),
     },
     limits: {
       ...DEFAULT_INTAKE_LIMITS,
@@ -188,6 +196,17 @@ class Reader {
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
       this.bad(name, `an integer from ${min} to ${max}`, value);
       return min;
+    }
+    return Number(value);
+  }
+
+  /** `auto` (one per core) or a count. */
+  threads(name: string): number {
+    const value = this.raw(name).trim();
+    if (value === 'auto') return defaultEvaluationThreads();
+    if (!/^\d+$/.test(value) || Number(value) > 64) {
+      this.bad(name, '`auto` or an integer from 0 to 64', value);
+      return 0;
     }
     return Number(value);
   }

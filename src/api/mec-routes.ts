@@ -5,7 +5,7 @@ import { certificadoPage, certificadoView } from '../certificados/certificado-vi
 import { renderCertificadoPdf } from '../documents/certificado-pdf.js';
 import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
 import { parseSafeXml } from '../intake/xml.js';
-import { findCertificadoByFolioDigital, listCertificados, listFolios } from '../store/repositories/mec.js';
+import { findCertificadoByFolioDigital, listCertificados, listFolios, sealedCertificado } from '../store/repositories/mec.js';
 import { ApiError } from './errors.js';
 import { ChecksQuery, LoteDetailSchema, waitForLote } from './lote-view.js';
 import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
@@ -257,7 +257,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
       const row = await findCertificadoByFolioDigital(store.db, request.params.folioDigital);
       // The caller's institution and environment only: a test user never reads a production certificate.
       if (!row || row.cve_institucion !== principal.cveInstitucion || row.environment !== principal.environment) throw new ApiError('NOT_FOUND', `no certificate ${request.params.folioDigital} for ${principal.usuario}`);
-      const xml = Buffer.from(row.xml.buffer, row.xml.byteOffset, row.xml.byteLength);
+      const xml = await sealedCertificado(store.db, row);
       const name = `${row.folio_control}.${request.params.formato}`;
       reply.header('content-disposition', `attachment; filename="${name}"`);
       if (request.params.formato === 'xml') return reply.type('application/xml; charset=utf-8').send(xml);

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from '../intake/limits.js';
 import { unpackUpload } from '../intake/package.js';
+import type { ReceivedUpload } from '../jobs/upload-handoff.js';
 import type { WsPrincipal } from '../registry/authenticator.js';
 import { insertLote } from '../store/repositories/lotes.js';
 import {
@@ -50,7 +51,7 @@ export class MecFolios {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly limits: IntakeLimits,
-    private readonly onUploadQueued: () => void,
+    private readonly onUploadQueued: (loteId: number, upload: ReceivedUpload) => void,
   ) {}
 
   async create(principal: WsPrincipal, certificados: number): Promise<MecFolioRow> {
@@ -164,7 +165,7 @@ export class MecFolios {
       const current = await this.find(principal, folio);
       return { kind: 'rejected', reason: refusal(this.state(current), current) };
     }
-    this.onUploadQueued();
+    this.onUploadQueued(accepted.id, { archivo, entries: unpacked.entries });
     return { kind: 'accepted', numeroLote: accepted.numeroLote, attempt: accepted.attempt, attemptsLeft: FOLIO_RULES.maxAttempts - accepted.attempt };
   }
 

@@ -1,109 +1,146 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
-import { hasErrors, sepMessageOf, type CheckResult } from '../domain/checks.js';
-import { checkDec, type DecContext, type DecOptions, type RegisteredCampus } from '../domain/certificados/check-dec.js';
-import { sealDecAsync } from '../domain/certificados/sep-nodes.js';
+import { sepMessageOf, type CheckResult } from '../domain/checks.js';
+import type { DecOptions, RegisteredCampus } from '../domain/certificados/check-dec.js';
 import { mexicoCityDate, mexicoCityDateTimeText } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
-import type { RegisteredPlan } from '../domain/planes/plan.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import type { PackageEntry } from '../intake/package.js';
-import { writeXml } from '../intake/xml-writer.js';
-import { parseSafeXml } from '../intake/xml.js';
+import { indexUpload, uploadFailure } from '../intake/package.js';
+import type { EvaluationPool } from '../jobs/evaluation-pool.js';
+import type { LoteFile } from '../jobs/lote-file.js';
+import { loteExecutor, preparedChunks, UnreadableUpload } from '../jobs/lote-pipeline.js';
+import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256, toRegisteredSigner } from '../registry/signer-lookup.js';
 import { encodeChecks } from '../store/check-codec.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { addAuthenticated, authenticatedFolioControls, currentPlans, listCampuses } from '../store/repositories/mec.js';
 import { findInstitution } from '../store/repositories/registry.js';
-import type { Database, LoteRow } from '../store/schema.js';
-import { LeaseLostError } from '../titulos/process-lote.js';
-import { scanLote, unpackLote } from '../titulos/evaluate-lote.js';
+import type { Database, LoteRow, NewMecCertificado } from '../store/schema.js';
+import { documentoRow, LeaseLostError } from '../titulos/process-lote.js';
 import { fromStoredPlan } from './plan-store.js';
+import { DecCompleter, type CompletedDec, type DecFacts, type SealingAuthority } from './prepare-dec.js';
 
-/** The MEC's answer for an authenticated certificate (spec mec-certificados.md §4.6). */
-export const SATISFACTORIO = 'SATISFACTORIO';
-
-/**
- * Certificates checked, then stored, together: small enough that storing and sealing overlap with
- * checking, large enough for few round trips (17 parameters a certificate, far below PostgreSQL's 65,535).
- */
-const CHUNK = 50;
-
-/** Who seals authenticated certificates: this service's own authority key and official. */
-export interface SealingAuthority {
-  readonly numeroCertificado: string;
-  readonly privateKey: KeyObject;
-  readonly official: { readonly curp: string; readonly nombreCompleto: string; readonly idCargo: string; readonly cargo: string };
-}
+export { SATISFACTORIO, type SealingAuthority } from './prepare-dec.js';
 
 export interface ProcessUploadDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly limits: IntakeLimits;
+  /** Parsed signer certificates, for files checked on this thread. */
   readonly certificates: CertificateCache;
   readonly authority: SealingAuthority;
   readonly options: DecOptions;
-}
-
-interface Evaluated {
-  readonly position: number;
-  readonly archivo: string;
-  readonly folioControl: string;
-  readonly checks: readonly CheckResult[];
-  readonly xml: Buffer | null;
-  readonly sealed: { xml: Buffer; folioDigital: string; planId: number | null; outcome: ReturnType<typeof checkDec> } | null;
+  /** Threads that check and seal the certificates; absent (or size 0): this thread does. */
+  readonly pool?: EvaluationPool | null | undefined;
+  /** Uploads this process received (already unpacked when they were counted against their folio). */
+  readonly handoff?: UploadHandoff | undefined;
 }
 
 /**
  * Checks every DEC of an upload against the institution's registry, seals the SATISFACTORIO ones
  * with the authority's Dreoe and SepIpes nodes, and stores the results, the authenticated
- * certificates and the folio's new count in one transaction, if the lease is still ours.
+ * certificates and the folio's new count in one transaction, if the lease is still ours. The
+ * evaluation threads check and seal a chunk at a time while this thread completes the chunks before
+ * them with the folio check, in upload order, and stores them.
  */
 export async function processMecUpload(lote: LoteRow, owner: string, deps: ProcessUploadDeps): Promise<{ authenticated: number; rejected: number }> {
   const { db } = deps;
   const startedAt = deps.clock.now();
-  const unpacked = await unpackLote(lote.nombre_archivo, await readLoteArchivo(db, lote.id, lote.archivo_bytes), deps.limits);
-  const registry = await loadRegistry(db, lote.cve_institucion);
+  const [upload, facts] = await Promise.all([uploadFiles(lote, deps), loadFacts(db, lote.cve_institucion, startedAt, deps)]);
+  const context = { lote, owner, deps, startedAt };
+  if (upload.files === null) return storeUnreadable(context, upload.archive);
 
-  return db.transaction().execute(async (trx) => {
+  const { executor, ahead } = loteExecutor(deps.pool, { kind: 'certificados', facts }, deps.limits, deps.certificates);
+  const { files, archive } = upload;
+  try {
+    return await storeUpload(context, async (trx, store) => {
+      const completer = new DecCompleter();
+      let storing: Promise<void> = Promise.resolve();
+      for await (const chunk of preparedChunks(files, archive, executor, ahead)) {
+        const unknown = completer.unknownFolios(chunk.prepared);
+        completer.learn(unknown, await authenticatedFolioControls(trx, lote.environment, lote.cve_institucion, unknown, startedAt));
+        const certificates = chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
+        await storing;
+        storing = store(certificates);
+      }
+      await storing;
+    });
+  } catch (error) {
+    if (error instanceof UnreadableUpload) return storeUnreadable(context, archive);
+    throw error;
+  } finally {
+    executor.close();
+  }
+}
+
+/**
+ * The upload's files: as this process unpacked them when it counted them against their folio and
+ * still holds them, else located in the stored upload (null when it does not unpack).
+ */
+async function uploadFiles(lote: LoteRow, deps: ProcessUploadDeps): Promise<{ archive: Buffer; files: readonly LoteFile[] | null }> {
+  const received = deps.handoff?.take(lote.id);
+  if (received !== undefined && received.archivo.byteLength === lote.archivo_bytes) {
+    return { archive: received.archivo, files: received.entries ?? (await indexUpload(lote.nombre_archivo, received.archivo, deps.limits)) };
+  }
+  const archive = await readLoteArchivo(deps.db, lote.id, lote.archivo_bytes);
+  return { archive, files: await indexUpload(lote.nombre_archivo, archive, deps.limits) };
+}
+
+interface UploadContext {
+  readonly lote: LoteRow;
+  readonly owner: string;
+  readonly deps: ProcessUploadDeps;
+  readonly startedAt: Date;
+}
+
+/** An upload that fails as a whole: one row naming it, with unpackUpload's first failure. */
+async function storeUnreadable(context: UploadContext, archive: Buffer): Promise<{ authenticated: number; rejected: number }> {
+  const { lote, deps } = context;
+  const failure = await uploadFailure(lote.nombre_archivo, archive, deps.limits);
+  if (failure === null) throw new Error(`upload ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
+  return storeUpload(context, (_trx, store) => store([packageFailure(lote.nombre_archivo, failure)]));
+}
+
+function packageFailure(nombreArchivo: string, error: CheckResult): CompletedDec {
+  return {
+    position: 0,
+    archivo: nombreArchivo,
+    folioControl: '',
+    estatus: 2,
+    descripcion: sepMessageOf([error]) ?? '',
+    checks: encodeChecks([error]),
+    location: null,
+    prepared: null,
+    sealed: null,
+  };
+}
+
+type Store = (certificates: readonly CompletedDec[]) => Promise<void>;
+
+/**
+ * The one transaction that stores an upload's results: lease and institution locks, then `body`
+ * (which stores certificates through `store`), the folio's count, and the upload marked processed.
+ */
+async function storeUpload(
+  { lote, owner, deps, startedAt }: UploadContext,
+  body: (trx: Transaction<Database>, store: Store) => Promise<void>,
+): Promise<{ authenticated: number; rejected: number }> {
+  return deps.db.transaction().execute(async (trx) => {
     if (!(await lockLeasedLote(trx, lote.id, owner))) throw new LeaseLostError(`upload ${lote.numero_lote}: lease lost before its results were stored`);
     // Serializes authentications per institution: one folioControl cannot be authenticated twice.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`dec:${lote.environment}:${lote.cve_institucion}`}))`.execute(trx);
 
-    const store = new ChunkStore(trx, lote, startedAt);
-    if (!unpacked.ok) {
-      const d = unpacked.document;
-      store.add([{ position: 0, archivo: d.archivo, folioControl: '', checks: d.checks, xml: null, sealed: null }]);
-    } else {
-      const scan = scanLote(unpacked.entries, deps.limits.xml, false);
-      const authenticated = await authenticatedFolioControls(trx, lote.environment, lote.cve_institucion, scan.folios, startedAt);
-      const inUpload = new Set<string>();
-      const context: DecContext = {
-        today: mexicoCityDate(startedAt),
-        institution: registry.institution,
-        plan: (idCarrera, clavePlan) => registry.plans.get(`${idCarrera}|${clavePlan}`)?.plan,
-        certificates: deps.certificates,
-        signersBySha256: registry.signers,
-        folioState: (folio) => (authenticated.has(folio) ? 'registered' : inUpload.has(folio) ? 'registered-in-lote' : 'free'),
-        options: deps.options,
-      };
-      const sealStamp = mexicoCityDateTimeText(startedAt);
-      let chunk: Array<Evaluated | Promise<Evaluated>> = [];
-      for (const [position, entry] of unpacked.entries.entries()) {
-        const result = evaluateOne(entry, position, context, registry, deps, sealStamp);
-        if (result.passed) inUpload.add(result.folioControl);
-        chunk.push(result.evaluated);
-        if (chunk.length === CHUNK) {
-          store.add(chunk);
-          chunk = [];
-          // Lets finished signatures call back (queuing each certificate's second one) and the chunk's rows go out.
-          await new Promise(setImmediate);
-        }
-      }
-      store.add(chunk);
-    }
-    const { total, sealed } = await store.done();
+    const counts = { total: 0, sealed: 0 };
+    const store: Store = async (certificates) => {
+      // An authenticated certificate's document lives on, sealed, in mec_certificado (and the upload in lote_archivo).
+      await insertDocumentos(trx, certificates.map((c) => documentoRow(lote.id, c)));
+      const sealed = certificates.flatMap((c) => certificadoRow(lote, c, startedAt) ?? []);
+      if (sealed.length > 0) await trx.insertInto('mec_certificado').values(sealed).execute();
+      counts.total += certificates.length;
+      counts.sealed += sealed.length;
+    };
+    await body(trx, store);
+    const { total, sealed } = counts;
 
     if (lote.mec_folio_id !== null && sealed > 0) await addAuthenticated(trx, lote.mec_folio_id, sealed);
     const finished = await markLoteProcessed(trx, {
@@ -120,130 +157,35 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
   });
 }
 
-/**
- * Stores an upload's results chunk by chunk inside its transaction: each chunk's rows go out once
- * its seals are done, one chunk after the other on the transaction's connection, while the caller
- * goes on checking the next certificates. done() waits for the last chunk and reports the counts.
- */
-class ChunkStore {
-  private pending: Promise<void> = Promise.resolve();
-  private total = 0;
-  private sealed = 0;
-
-  constructor(
-    private readonly trx: Kysely<Database>,
-    private readonly lote: LoteRow,
-    private readonly authenticatedAt: Date,
-  ) {}
-
-  add(chunk: ReadonlyArray<Evaluated | Promise<Evaluated>>): void {
-    if (chunk.length === 0) return;
-    const rows = Promise.all(chunk);
-    this.pending = this.pending.then(async () => this.insert(await rows));
-    // done() reports a failure; this only keeps it from counting as unhandled meanwhile.
-    this.pending.catch(() => undefined);
-  }
-
-  async done(): Promise<{ total: number; sealed: number }> {
-    await this.pending;
-    return { total: this.total, sealed: this.sealed };
-  }
-
-  private async insert(evaluated: readonly Evaluated[]): Promise<void> {
-    const { lote } = this;
-    await insertDocumentos(
-      this.trx,
-      evaluated.map((e) => ({
-        lote_id: lote.id,
-        position: e.position,
-        archivo: e.archivo,
-        folio_control: e.folioControl,
-        estatus: e.sealed ? 1 : 2,
-        descripcion: e.sealed ? SATISFACTORIO : (sepMessageOf(e.checks) ?? ''),
-        checks: encodeChecks(e.checks),
-        // An authenticated certificate's document lives on, sealed, in mec_certificado (and the upload in lote_archivo).
-        xml: e.sealed ? null : e.xml,
-      })),
-    );
-    const certificados = evaluated.flatMap((e) => {
-      if (!e.sealed) return [];
-      const { outcome, folioDigital, planId, xml } = e.sealed;
-      const alumno = outcome.alumno;
-      return [
-        {
-          environment: lote.environment,
-          cve_institucion: lote.cve_institucion,
-          mec_folio_id: lote.mec_folio_id!,
-          lote_id: lote.id,
-          position: e.position,
-          plan_id: planId,
-          folio_control: e.folioControl,
-          folio_digital: folioDigital,
-          id_campus: outcome.idCampus ?? '',
-          id_carrera: outcome.idCarrera ?? '',
-          curp: alumno?.curp ?? '',
-          nombre: alumno?.nombre ?? '',
-          primer_apellido: alumno?.primerApellido ?? '',
-          segundo_apellido: alumno?.segundoApellido ?? '',
-          numero_control: alumno?.numeroControl ?? '',
-          xml,
-          authenticated_at: this.authenticatedAt,
-        },
-      ];
-    });
-    if (certificados.length > 0) await this.trx.insertInto('mec_certificado').values(certificados).execute();
-    this.total += evaluated.length;
-    this.sealed += certificados.length;
-  }
+/** The authenticated certificate's row; undefined when it was not authenticated. */
+function certificadoRow(lote: LoteRow, c: CompletedDec, authenticatedAt: Date): NewMecCertificado | undefined {
+  if (c.sealed === null || c.prepared === null) return undefined;
+  const { alumno, idCampus, idCarrera, planId } = c.prepared;
+  return {
+    environment: lote.environment,
+    cve_institucion: lote.cve_institucion,
+    mec_folio_id: lote.mec_folio_id!,
+    lote_id: lote.id,
+    position: c.position,
+    plan_id: planId,
+    folio_control: c.folioControl,
+    folio_digital: c.sealed.folioDigital,
+    id_campus: idCampus ?? '',
+    id_carrera: idCarrera ?? '',
+    curp: alumno?.curp ?? '',
+    nombre: alumno?.nombre ?? '',
+    primer_apellido: alumno?.primerApellido ?? '',
+    segundo_apellido: alumno?.segundoApellido ?? '',
+    numero_control: alumno?.numeroControl ?? '',
+    xml: null,
+    seal: c.sealed.text,
+    seal_at: c.sealed.at,
+    authenticated_at: authenticatedAt,
+  };
 }
 
-/**
- * Checks one DEC at once; one that passes every check is sealed asynchronously (its two RSA
- * signatures on libuv's threadpool), so sealing overlaps with checking the next certificates.
- */
-function evaluateOne(
-  entry: PackageEntry,
-  position: number,
-  context: DecContext,
-  registry: Registry,
-  deps: ProcessUploadDeps,
-  /** Dreoe's and SepIpes's date: the authentication instant, AAAA-MM-DDThh:mm:ss in Mexico City. */
-  stamp: string,
-): { passed: boolean; folioControl: string; evaluated: Evaluated | Promise<Evaluated> } {
-  const parsed = parseSafeXml(entry.bytes, deps.limits.xml);
-  if (!parsed.ok) return { passed: false, folioControl: '', evaluated: { position, archivo: entry.name, folioControl: '', checks: [parsed.error], xml: entry.bytes, sealed: null } };
-  const outcome = checkDec(parsed.root, context);
-  const folioControl = outcome.folioControl ?? '';
-  if (hasErrors(outcome.checks)) return { passed: false, folioControl, evaluated: { position, archivo: entry.name, folioControl, checks: outcome.checks, xml: entry.bytes, sealed: null } };
-  const folioDigital = randomUUID();
-  const clavePlan = parsed.root.children.find((c) => c.name === 'Carrera')?.attributes.find((a) => a.name === 'clavePlan')?.value ?? '';
-  const planId = registry.plans.get(`${outcome.idCarrera ?? ''}|${clavePlan}`)?.id ?? null;
-  const sealing = sealDecAsync(parsed.root, {
-    fechaDreoe: stamp,
-    fechaSepIpes: stamp,
-    folioDigital,
-    official: deps.authority.official,
-    authority: { numeroCertificado: deps.authority.numeroCertificado, privateKey: deps.authority.privateKey },
-  }).then((sealedRoot) => ({
-    position,
-    archivo: entry.name,
-    folioControl,
-    checks: outcome.checks,
-    xml: entry.bytes,
-    sealed: { xml: Buffer.from(writeXml(sealedRoot), 'utf8'), folioDigital, planId, outcome },
-  }));
-  // Promise.all below reports a failure; this only keeps it from counting as unhandled meanwhile.
-  sealing.catch(() => undefined);
-  return { passed: true, folioControl, evaluated: sealing };
-}
-
-interface Registry {
-  readonly institution: DecContext['institution'];
-  readonly plans: ReadonlyMap<string, { id: number; plan: RegisteredPlan }>;
-  readonly signers: DecContext['signersBySha256'];
-}
-
-async function loadRegistry(db: Kysely<Database>, cveInstitucion: string): Promise<Registry> {
+/** Everything the checks and the seal need about the institution, read once per upload. */
+async function loadFacts(db: Kysely<Database>, cveInstitucion: string, startedAt: Date, deps: ProcessUploadDeps): Promise<DecFacts> {
   const [institution, campuses, plans, signers] = await Promise.all([
     findInstitution(db, cveInstitucion),
     listCampuses(db, cveInstitucion),
@@ -263,8 +205,14 @@ async function loadRegistry(db: Kysely<Database>, cveInstitucion: string): Promi
     ]),
   );
   return {
-    institution: { idNombreInstitucion: institution?.id_mec ?? '', campuses: campusMap },
+    today: mexicoCityDate(startedAt),
+    xmlLimits: deps.limits.xml,
+    options: deps.options,
+    idNombreInstitucion: institution?.id_mec ?? '',
+    campuses: campusMap,
     plans: new Map(plans.map((row) => [`${row.id_carrera}|${row.clave_plan}`, { id: row.id, plan: fromStoredPlan(row.content) }])),
-    signers,
+    signersBySha256: signers,
+    authority: { numeroCertificado: deps.authority.numeroCertificado, privateKey: deps.authority.privateKey, official: deps.authority.official },
+    sealStamp: mexicoCityDateTimeText(startedAt),
   };
 }

@@ -5,12 +5,16 @@
 import { fail } from '../domain/checks.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from './limits.js';
-import { readZip } from './zip.js';
+import { indexZip, readZip, verifyZip, type FileLocation, type LocatedEntry } from './zip.js';
 import { SEP_PACKAGE } from './messages.js';
+
+export type { FileLocation, LocatedEntry } from './zip.js';
 
 export interface PackageEntry {
   readonly name: string;
   readonly bytes: Buffer;
+  /** Where the file lies in the upload, so the stored upload alone can give it back. */
+  readonly location?: FileLocation;
 }
 
 export type UnpackResult =
@@ -19,31 +23,63 @@ export type UnpackResult =
 
 /** Never rejects. Zip entries come back in central-directory order; a lone XML is named `nombreArchivo`. */
 export async function unpackUpload(nombreArchivo: string, bytes: Buffer, limits: IntakeLimits): Promise<UnpackResult> {
-  if (bytes.length === 0) {
-    return failure(fail('PKG-EMPTY', 'The uploaded file is empty.', SEP_PACKAGE.empty(), {
-      node: nombreArchivo,
-      expected: 'an XML document or a zip of XML documents',
-      found: '0 bytes',
-    }));
-  }
-  if (bytes.length > limits.maxUploadBytes) {
-    return failure(fail('PKG-TOO-LARGE', `The uploaded file is ${bytes.length} bytes; the limit (maxUploadBytes) is ${limits.maxUploadBytes}.`,
-      SEP_PACKAGE.tooLarge(limits.maxUploadBytes), {
-        node: nombreArchivo,
-        expected: `at most ${limits.maxUploadBytes} bytes`,
-        found: `${bytes.length} bytes`,
-      }));
-  }
+  const problem = uploadProblem(nombreArchivo, bytes, limits);
+  if (problem !== undefined) return failure(problem);
   if (isZip(bytes)) {
     const zip = await readZip(nombreArchivo, bytes, limits);
     return zip.ok ? { ok: true, kind: 'zip', entries: zip.entries } : zip;
   }
-  if (isXml(bytes)) return { ok: true, kind: 'xml', entries: [{ name: nombreArchivo, bytes }] };
-  return failure(fail('PKG-FORMAT', `The uploaded file is neither a zip nor an XML document${utf16Hint(bytes)}.`, SEP_PACKAGE.format(), {
+  return { ok: true, kind: 'xml', entries: [loneXml(nombreArchivo, bytes)] };
+}
+
+/**
+ * Why unpackUpload would refuse the upload, found without holding its files (each zip entry is
+ * inflated and checked, then let go); null when it would not.
+ */
+export async function uploadFailure(nombreArchivo: string, bytes: Buffer, limits: IntakeLimits): Promise<CheckResult | null> {
+  const problem = uploadProblem(nombreArchivo, bytes, limits);
+  if (problem !== undefined) return problem;
+  return isZip(bytes) ? verifyZip(nombreArchivo, bytes, limits) : null;
+}
+
+/**
+ * The upload's files without inflating them: a lone XML as it is, zip entries located (see
+ * indexZip), to be inflated later on any thread with inflateEntry. Null when the upload fails a
+ * check on the way; unpackUpload then names the failure. Never rejects.
+ */
+export async function indexUpload(nombreArchivo: string, bytes: Buffer, limits: IntakeLimits): Promise<Array<PackageEntry | LocatedEntry> | null> {
+  if (uploadProblem(nombreArchivo, bytes, limits) !== undefined) return null;
+  if (isZip(bytes)) return indexZip(bytes, limits);
+  return [loneXml(nombreArchivo, bytes)];
+}
+
+function loneXml(nombreArchivo: string, bytes: Buffer): PackageEntry {
+  return { name: nombreArchivo, bytes, location: { offset: 0, size: bytes.length, method: 0 } };
+}
+
+/** Why the upload as a whole is refused before any file is read, if it is. */
+function uploadProblem(nombreArchivo: string, bytes: Buffer, limits: IntakeLimits): CheckResult | undefined {
+  if (bytes.length === 0) {
+    return fail('PKG-EMPTY', 'The uploaded file is empty.', SEP_PACKAGE.empty(), {
+      node: nombreArchivo,
+      expected: 'an XML document or a zip of XML documents',
+      found: '0 bytes',
+    });
+  }
+  if (bytes.length > limits.maxUploadBytes) {
+    return fail('PKG-TOO-LARGE', `The uploaded file is ${bytes.length} bytes; the limit (maxUploadBytes) is ${limits.maxUploadBytes}.`,
+      SEP_PACKAGE.tooLarge(limits.maxUploadBytes), {
+        node: nombreArchivo,
+        expected: `at most ${limits.maxUploadBytes} bytes`,
+        found: `${bytes.length} bytes`,
+      });
+  }
+  if (isZip(bytes) || isXml(bytes)) return undefined;
+  return fail('PKG-FORMAT', `The uploaded file is neither a zip nor an XML document${utf16Hint(bytes)}.`, SEP_PACKAGE.format(), {
     node: nombreArchivo,
     expected: "a zip (starting with 'PK') or an XML document (starting with '<')",
     found: `first bytes ${bytes.subarray(0, 8).toString('hex').replace(/(..)(?!$)/g, '$1 ')}`,
-  }));
+  });
 }
 
 function failure(error: CheckResult): UnpackResult {

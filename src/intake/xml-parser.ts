@@ -52,12 +52,19 @@ interface OpenTag {
   readonly bindings: number;
 }
 
-/** Parses `text` from `start` (just after any XML declaration). Throws XmlFailure. */
-export function parseXmlTree(text: string, start: number, limits: XmlLimits): XmlElement {
-  return new Parser(text, start, limits).document();
+/**
+ * Parses `text` from `start` (just after any XML declaration), with where the root's end tag starts
+ * in `text` (null for an empty-element root). Throws XmlFailure.
+ */
+export function parseXmlDocument(text: string, start: number, limits: XmlLimits): { root: XmlElement; rootEndTag: number | null } {
+  const parser = new Parser(text, start, limits);
+  const root = parser.document();
+  return { root, rootEndTag: parser.rootEndTag };
 }
 
 class Parser {
+  /** Where the root's end tag (`</…>`) starts; null until it is read, or for `<root/>`. */
+  rootEndTag: number | null = null;
   private readonly prefixes: string[] = [];
   private readonly uris: string[] = [];
   private nodes = 0;
@@ -107,6 +114,7 @@ class Parser {
       if (next === SLASH) {
         this.closeTag(top);
         stack.pop();
+        if (stack.length === 0) this.rootEndTag = lt;
         this.popBindings(top.bindings);
       } else if (next === BANG) {
         if (s.startsWith('<!--', lt)) this.comment();

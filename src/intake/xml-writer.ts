@@ -42,6 +42,11 @@ function serialize(element: XmlElement, indent: string, inScope: string): string
   return `${indent}<${qualified}${attributes}>\n${inner}\n${indent}</${qualified}>`;
 }
 
+/** One element (and its subtree) as XML text, where `inScope` is the default namespace around it. */
+export function writeXmlElement(element: XmlElement, inScope: string): string {
+  return serialize(element, '', inScope);
+}
+
 /** A UTF-8 XML document from a tree (namespace declarations are ordinary attributes of the tree). */
 export function writeXml(root: XmlElement): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serialize(root, '', '')}\n`;

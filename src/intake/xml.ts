@@ -10,7 +10,7 @@ import { FORBIDDEN_CHAR } from './xml-chars.js';
 import { readXmlDeclaration } from './xml-declaration.js';
 import { decodeUtf8 } from './xml-encoding.js';
 import { XmlFailure, malformedAt, positionOf } from './xml-failure.js';
-import { parseXmlTree } from './xml-parser.js';
+import { parseXmlDocument } from './xml-parser.js';
 import { SEP_XML } from './messages.js';
 
 export interface XmlLimits {
@@ -32,7 +32,12 @@ export const DEFAULT_XML_LIMITS: XmlLimits = {
 };
 
 export type ParseXmlResult =
-  | { readonly ok: true; readonly root: XmlElement }
+  | {
+      readonly ok: true;
+      readonly root: XmlElement;
+      /** Byte offset in the document of the root's end tag (`</…>`); null for an empty-element root. */
+      readonly rootEndTag: number | null;
+    }
   | { readonly ok: false; readonly error: CheckResult };
 
 // Case-insensitive and anywhere (even inside a comment): no legitimate título needs the text.
@@ -41,7 +46,7 @@ const DOCTYPE = /<!DOCTYPE/i;
 /** Parses untrusted bytes into a safe tree, or returns the one XML-* check that failed. Never throws. */
 export function parseSafeXml(bytes: Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): ParseXmlResult {
   try {
-    return { ok: true, root: parseOrThrow(bytes, limits) };
+    return { ok: true, ...parseOrThrow(bytes, limits) };
   } catch (err) {
     if (err instanceof XmlFailure) return { ok: false, error: err.result };
     const reason = err instanceof Error ? err.message : String(err);
@@ -52,7 +57,7 @@ export function parseSafeXml(bytes: Uint8Array, limits: XmlLimits = DEFAULT_XML_
   }
 }
 
-function parseOrThrow(bytes: Uint8Array, limits: XmlLimits): XmlElement {
+function parseOrThrow(bytes: Uint8Array, limits: XmlLimits): { root: XmlElement; rootEndTag: number | null } {
   if (bytes.length > limits.maxDocumentBytes) {
     throw new XmlFailure(
       fail(
@@ -82,5 +87,8 @@ function parseOrThrow(bytes: Uint8Array, limits: XmlLimits): XmlElement {
     const code = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw malformedAt(text, forbidden.index, `the character U+${code} is not allowed in XML`);
   }
-  return parseXmlTree(text, start, limits);
+  const { root, rootEndTag } = parseXmlDocument(text, start, limits);
+  // Counted from the end: the text after the end tag is the same in bytes and characters, whatever
+  // decoding did at the start (a byte-order mark).
+  return { root, rootEndTag: rootEndTag === null ? null : bytes.length - Buffer.byteLength(text.slice(rootEndTag), 'utf8') };
 }

@@ -3,9 +3,14 @@
  *
  * Two passes over yauzl's lazy entry stream: first the whole central directory is judged (count, names,
  * duplicates, encryption, method, declared sizes and ratios, overlapping data) without inflating a
- * byte; then each entry is inflated in central-directory order, never past its declared size (which
- * pass 1 held to the caps) and counted again, so a lying header can never make us hold more than
- * the caps. Nothing is written to disk.
+ * byte; then each entry is located through its local header and inflated in central-directory
+ * order, never past its declared size (which pass 1 held to the caps) and counted again, so a lying
+ * header can never make us hold more than the caps. Nothing is written to disk.
+ *
+ * `indexZip` runs pass 1 and locates every entry without inflating any, so that the entries can be
+ * inflated later, a few at a time and on any thread, with `inflateEntry` (the same bounded inflate
+ * and CRC check as pass 2). It answers only for a zip whose every header is sound; anything else is
+ * left to `readZip`, which names the exact failure.
  */
 import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -36,6 +41,20 @@ export type ZipResult =
   | { readonly ok: true; readonly entries: PackageEntry[] }
   | { readonly ok: false; readonly error: CheckResult };
 
+/** Where a file's bytes lie in the upload: `size` bytes from `offset`, stored (0) or deflated (8). */
+export interface FileLocation {
+  readonly offset: number;
+  readonly size: number;
+  readonly method: typeof STORED | typeof DEFLATED;
+}
+
+/** A zip entry located in the archive, with what it must inflate to. */
+export interface LocatedEntry extends FileLocation {
+  readonly name: string;
+  readonly uncompressedSize: number;
+  readonly crc32: number;
+}
+
 const OPTIONS: yauzl.Options = {
   lazyEntries: true,
   autoClose: false,
@@ -46,8 +65,8 @@ const OPTIONS: yauzl.Options = {
   validateEntrySizes: true,
 };
 
-const STORED = 0;
-const DEFLATED = 8;
+const STORED = 0 as const;
+const DEFLATED = 8 as const;
 const LOCAL_HEADER_FIXED_BYTES = 30;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 /** zlib's smallest output chunk. */
@@ -55,17 +74,48 @@ const MIN_CHUNK = 64;
 /** Inflating gives the event loop a turn after this many milliseconds. */
 const SLICE_MS = 10;
 
-type JobOutcome = { readonly ok: true; readonly entry: PackageEntry } | { readonly ok: false; readonly error: CheckResult };
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CheckResult };
 
 /** Never rejects: every failure, including yauzl's own errors, resolves as a CheckResult. */
-export function readZip(archiveName: string, bytes: Buffer, limits: IntakeLimits): Promise<ZipResult> {
+export async function readZip(archiveName: string, bytes: Buffer, limits: IntakeLimits): Promise<ZipResult> {
+  const result = await read(archiveName, bytes, limits, 'inflate');
+  if (result.ok && !('entries' in result)) throw new Error('readZip: the reader located instead of inflating');
+  return result;
+}
+
+/**
+ * The first failure readZip would report, found holding one inflated entry at a time; null when the
+ * zip is sound. Never rejects.
+ */
+export async function verifyZip(archiveName: string, bytes: Buffer, limits: IntakeLimits): Promise<CheckResult | null> {
+  const result = await read(archiveName, bytes, limits, 'verify');
+  return result.ok ? null : result.error;
+}
+
+/**
+ * Every entry located, none inflated; null when the zip fails any check up to there (readZip
+ * then names the failure). Never rejects.
+ */
+export async function indexZip(bytes: Buffer, limits: IntakeLimits): Promise<LocatedEntry[] | null> {
+  const result = await read('', bytes, limits, 'index');
+  return result.ok && 'located' in result ? result.located : null;
+}
+
+/**
+ * What pass 2 does: `inflate` keeps every entry; `verify` inflates each and lets it go (only the
+ * first failure is wanted); `index` inflates nothing and locates every entry.
+ */
+type ReadMode = 'inflate' | 'verify' | 'index';
+type ReadResult = ZipResult | { readonly ok: true; readonly located: LocatedEntry[] };
+
+function read(archiveName: string, bytes: Buffer, limits: IntakeLimits, mode: ReadMode): Promise<ReadResult> {
   return new Promise((resolve) => {
     const corrupt = (err: unknown): void =>
       resolve({ ok: false, error: corruptArchive(archiveName, err) });
     try {
       yauzl.fromBuffer(bytes, OPTIONS, (err, zipfile) => {
         if (err !== null || zipfile === undefined) return corrupt(err);
-        new ZipReader(archiveName, bytes, zipfile, limits, resolve).start();
+        new ZipReader(archiveName, bytes, zipfile, limits, mode, resolve).start();
       });
     } catch (err) {
       corrupt(err);
@@ -92,7 +142,8 @@ class ZipReader {
     private readonly bytes: Buffer,
     private readonly zip: ZipFile,
     private readonly limits: IntakeLimits,
-    private readonly resolve: (result: ZipResult) => void,
+    private readonly mode: ReadMode,
+    private readonly resolve: (result: ReadResult) => void,
   ) {}
 
   start(): void {
@@ -168,7 +219,19 @@ class ZipReader {
         `The data of the zip entries "${overlap.first}" and "${overlap.second}" overlap, a known zip-bomb construction; the zip is refused.`,
         SEP_PACKAGE.corruptEntry(overlap.second), { expected: 'entries with disjoint data', found: `"${overlap.second}" starts inside "${overlap.first}"` });
     }
+    if (this.mode === 'index') return this.locateAll();
     this.inflateAll();
+  }
+
+  /** Every entry's data located through its local header; the first that cannot be, fails. */
+  private locateAll(): void {
+    const located: LocatedEntry[] = [];
+    for (const planned of this.planned) {
+      const outcome = locateEntry(this.bytes, planned.entry, planned.name);
+      if (!outcome.ok) return this.finishWith(outcome.error);
+      located.push(outcome.value);
+    }
+    this.finish({ ok: true, located });
   }
 
   /**
@@ -183,14 +246,16 @@ class ZipReader {
       while (!this.settled) {
         const planned = this.planned[next];
         if (planned === undefined) return this.finish({ ok: true, entries: this.entries });
-        const outcome = this.inflateOne(planned);
-        if (!outcome.ok) return this.finishWith(outcome.error);
-        const { entry } = outcome;
-        this.inflatedTotal += entry.bytes.length;
+        const located = locateEntry(this.bytes, planned.entry, planned.name);
+        if (!located.ok) return this.finishWith(located.error);
+        const inflated = inflateEntry(this.bytes, located.value, this.limits);
+        if (!inflated.ok) return this.finishWith(inflated.error);
+        this.inflatedTotal += inflated.value.length;
         if (this.inflatedTotal > this.limits.maxTotalBytes) {
-          return this.finishWith(this.totalTooLarge(entry.name, `more than ${this.limits.maxTotalBytes} bytes inflated`));
+          return this.finishWith(this.totalTooLarge(planned.name, `more than ${this.limits.maxTotalBytes} bytes inflated`));
         }
-        this.entries.push(entry);
+        const { offset, size, method } = located.value;
+        if (this.mode === 'inflate') this.entries.push({ name: planned.name, bytes: inflated.value, location: { offset, size, method } });
         next++;
         if (performance.now() - started >= SLICE_MS) {
           setImmediate(() => this.guard(slice));
@@ -201,79 +266,12 @@ class ZipReader {
     slice();
   }
 
-  /**
-   * Inflates one entry. Never more than its declared size plus one byte is produced (the declared
-   * size was judged against every cap in pass 1); the result is still counted against the caps, so
-   * no cap rests on a header field alone, and its CRC-32 is checked.
-   */
-  private inflateOne({ entry, name }: Planned): JobOutcome {
-    const bytes = this.bytes;
-    const limits = this.limits;
-    const at = entry.relativeOffsetOfLocalHeader;
-    // The local header, checked as yauzl's openReadStream checks it.
-    if (at + LOCAL_HEADER_FIXED_BYTES > bytes.length) return { ok: false, error: corruptEntry(name, new Error('unexpected EOF')) };
-    const signature = bytes.readUInt32LE(at);
-    if (signature !== LOCAL_HEADER_SIGNATURE) {
-      return { ok: false, error: corruptEntry(name, new Error(`invalid local file header signature: 0x${signature.toString(16)}`)) };
-    }
-    const dataStart = at + LOCAL_HEADER_FIXED_BYTES + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
-    const dataEnd = dataStart + entry.compressedSize;
-    if (dataEnd > bytes.length) {
-      return { ok: false, error: corruptEntry(name, new Error(`file data overflows file bounds: ${dataStart} + ${entry.compressedSize} > ${bytes.length}`)) };
-    }
-    const disagreement = localHeaderDisagreement(bytes, at, entry);
-    if (disagreement !== undefined) {
-      return { ok: false, error: corruptEntry(name, new Error(`the local header disagrees with the central directory: ${disagreement}`)) };
-    }
-    const expected = entry.uncompressedSize;
-    let data: Buffer;
-    if (entry.compressionMethod === STORED) {
-      // A copy: an entry must not pin the whole upload (yauzl already refused differing sizes).
-      data = Buffer.from(bytes.subarray(dataStart, dataEnd));
-    } else {
-      try {
-        data = inflateRawSync(bytes.subarray(dataStart, dataEnd), {
-          maxOutputLength: expected + 1,
-          // One output buffer of the declared size: the entry does not pin a larger zlib chunk.
-          chunkSize: Math.max(MIN_CHUNK, expected + 1),
-        });
-      } catch (err) {
-        const tooLarge = err instanceof RangeError && (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
-        return { ok: false, error: corruptEntry(name, tooLarge ? tooManyBytes(expected) : err) };
-      }
-    }
-    const size = data.length;
-    if (size > expected) return { ok: false, error: corruptEntry(name, tooManyBytes(expected)) };
-    if (size > limits.maxEntryBytes) return { ok: false, error: this.entryTooLarge(name, `more than ${limits.maxEntryBytes} bytes inflated`) };
-    if (size > entry.compressedSize * limits.maxCompressionRatio) {
-      return { ok: false, error: this.ratioTooHigh(name, `${size} bytes inflated from ${entry.compressedSize} compressed`) };
-    }
-    if (size < expected) return { ok: false, error: corruptEntry(name, new Error(`not enough bytes in the stream. expected ${expected}. got only ${size}`)) };
-    const crc = crc32(data);
-    if (crc !== entry.crc32) {
-      return {
-        ok: false,
-        error: fail('PKG-ZIP-CRC', `The zip entry "${name}" fails its CRC-32 check: its data is corrupt.`, SEP_PACKAGE.crc(name), {
-          node: name,
-          expected: `CRC-32 ${hex32(entry.crc32)}`,
-          found: `CRC-32 ${hex32(crc)}`,
-        }),
-      };
-    }
-    return { ok: true, entry: { name, bytes: data } };
-  }
-
   private entryTooLarge(name: string, found: string): CheckResult {
-    const max = this.limits.maxEntryBytes;
-    return this.failure('PKG-ZIP-ENTRY-SIZE', name, `The zip entry "${name}" inflates past ${max} bytes, the per-entry limit (maxEntryBytes).`,
-      SEP_PACKAGE.entrySize(name, max), { expected: `at most ${max} bytes`, found });
+    return entryTooLarge(name, found, this.limits);
   }
 
   private ratioTooHigh(name: string, found: string): CheckResult {
-    const max = this.limits.maxCompressionRatio;
-    return this.failure('PKG-ZIP-RATIO', name,
-      `The zip entry "${name}" inflates more than ${max} times its compressed size (maxCompressionRatio), as a zip bomb does.`,
-      SEP_PACKAGE.ratio(name, max), { expected: `at most ${max}:1`, found });
+    return ratioTooHigh(name, found, this.limits);
   }
 
   private totalTooLarge(name: string, found: string): CheckResult {
@@ -296,7 +294,7 @@ class ZipReader {
   }
 
   /** Settles once: stops any inflating stream and closes the zipfile. */
-  private finish(result: ZipResult): void {
+  private finish(result: ReadResult): void {
     if (this.settled) return;
     this.settled = true;
     try {
@@ -315,6 +313,92 @@ class ZipReader {
       this.finish({ ok: false, error: corruptArchive(this.archiveName, err) });
     }
   }
+}
+
+/** An entry's data range, after checking its local header as yauzl's openReadStream does. */
+function locateEntry(bytes: Buffer, entry: Entry, name: string): Outcome<LocatedEntry> {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + LOCAL_HEADER_FIXED_BYTES > bytes.length) return { ok: false, error: corruptEntry(name, new Error('unexpected EOF')) };
+  const signature = bytes.readUInt32LE(at);
+  if (signature !== LOCAL_HEADER_SIGNATURE) {
+    return { ok: false, error: corruptEntry(name, new Error(`invalid local file header signature: 0x${signature.toString(16)}`)) };
+  }
+  const dataStart = at + LOCAL_HEADER_FIXED_BYTES + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+  const dataEnd = dataStart + entry.compressedSize;
+  if (dataEnd > bytes.length) {
+    return { ok: false, error: corruptEntry(name, new Error(`file data overflows file bounds: ${dataStart} + ${entry.compressedSize} > ${bytes.length}`)) };
+  }
+  const disagreement = localHeaderDisagreement(bytes, at, entry);
+  if (disagreement !== undefined) {
+    return { ok: false, error: corruptEntry(name, new Error(`the local header disagrees with the central directory: ${disagreement}`)) };
+  }
+  const method = entry.compressionMethod === STORED ? STORED : DEFLATED; // pass 1 allowed no other
+  return {
+    ok: true,
+    value: { name, offset: dataStart, size: entry.compressedSize, uncompressedSize: entry.uncompressedSize, crc32: entry.crc32 >>> 0, method },
+  };
+}
+
+/**
+ * Inflates one located entry from `archive` (or from a buffer holding just its data, `offset`
+ * then 0). Never more than its declared size plus one byte is produced (the declared size was judged
+ * against every cap in pass 1); the result is still counted against the caps, so no cap rests on a
+ * header field alone, and its CRC-32 is checked. Pure: runs on any thread.
+ */
+export function inflateEntry(archive: Buffer, located: LocatedEntry, limits: IntakeLimits): Outcome<Buffer> {
+  const { name, offset, size: compressedSize } = located;
+  const expected = located.uncompressedSize;
+  const raw = archive.subarray(offset, offset + compressedSize);
+  let data: Buffer;
+  if (located.method === STORED) {
+    // A copy: an entry must not pin the whole upload (yauzl already refused differing sizes).
+    data = Buffer.from(raw);
+  } else {
+    try {
+      data = inflateRawSync(raw, {
+        maxOutputLength: expected + 1,
+        // One output buffer of the declared size: the entry does not pin a larger zlib chunk.
+        chunkSize: Math.max(MIN_CHUNK, expected + 1),
+      });
+    } catch (err) {
+      const tooLarge = err instanceof RangeError && (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
+      return { ok: false, error: corruptEntry(name, tooLarge ? tooManyBytes(expected) : err) };
+    }
+  }
+  const size = data.length;
+  if (size > expected) return { ok: false, error: corruptEntry(name, tooManyBytes(expected)) };
+  if (size > limits.maxEntryBytes) return { ok: false, error: entryTooLarge(name, `more than ${limits.maxEntryBytes} bytes inflated`, limits) };
+  if (size > compressedSize * limits.maxCompressionRatio) {
+    return { ok: false, error: ratioTooHigh(name, `${size} bytes inflated from ${compressedSize} compressed`, limits) };
+  }
+  if (size < expected) return { ok: false, error: corruptEntry(name, new Error(`not enough bytes in the stream. expected ${expected}. got only ${size}`)) };
+  const crc = crc32(data);
+  if (crc !== located.crc32) {
+    return {
+      ok: false,
+      error: fail('PKG-ZIP-CRC', `The zip entry "${name}" fails its CRC-32 check: its data is corrupt.`, SEP_PACKAGE.crc(name), {
+        node: name,
+        expected: `CRC-32 ${hex32(located.crc32)}`,
+        found: `CRC-32 ${hex32(crc)}`,
+      }),
+    };
+  }
+  return { ok: true, value: data };
+}
+
+function entryTooLarge(name: string, found: string, limits: IntakeLimits): CheckResult {
+  const max = limits.maxEntryBytes;
+  return fail('PKG-ZIP-ENTRY-SIZE', `The zip entry "${name}" inflates past ${max} bytes, the per-entry limit (maxEntryBytes).`, SEP_PACKAGE.entrySize(name, max), {
+    node: name,
+    expected: `at most ${max} bytes`,
+    found,
+  });
+}
+
+function ratioTooHigh(name: string, found: string, limits: IntakeLimits): CheckResult {
+  const max = limits.maxCompressionRatio;
+  return fail('PKG-ZIP-RATIO', `The zip entry "${name}" inflates more than ${max} times its compressed size (maxCompressionRatio), as a zip bomb does.`,
+    SEP_PACKAGE.ratio(name, max), { node: name, expected: `at most ${max}:1`, found });
 }
 
 /**

@@ -1,64 +1,55 @@
 /**
- * A small pool of worker threads that run the costly, lote-independent half of a título's
- * evaluation (parseSafeXml + checkTitulo + encodeChecks, see DocumentPreparer) off the main thread,
- * so the lote worker's thread is left with the database I/O and the lote-sequential folio rule.
+ * A small pool of worker threads that run the costly half of a lote's evaluation (inflate, parse,
+ * the document's own checks and, for certificates, the seal: see src/jobs/prepared-file.ts) off the
+ * main thread, so the lote worker's thread is left with the database and the registry checks.
  *
- * A lote's registry facts are sent once to each thread that works on it; its files go a chunk at a
- * time, copied into one transferred buffer. A thread that dies (it should not: parse and check
- * errors are results, not exceptions) fails the jobs it held and is replaced on the next job, so
- * the lote is retried like any other failed lote. Idle threads never keep the process alive, and
- * close() ends them all.
+ * A lote's facts are sent once to each thread that works on it; its files go a chunk at a time,
+ * copied into one transferred buffer (zip entries still deflated: a thread inflates its own). A
+ * thread that dies (it should not: parse and check errors are results, not exceptions) fails the
+ * jobs it held and is replaced on the next job, so the lote is retried like any other failed lote.
+ * Idle threads never keep the process alive, and close() ends them all.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { RegisteredSigner, RenapoRecord } from '../domain/titulos/check-titulo.js';
-import type { PackageEntry } from '../intake/package.js';
-import type { XmlLimits } from '../intake/xml.js';
-import type { PreparedDocument } from '../titulos/evaluate-lote.js';
-
-/** What the checks of one lote need, in a form that can be posted to a thread. */
-export interface LoteFacts {
-  readonly today: string;
-  readonly cveInstitucion: string;
-  readonly xmlLimits: XmlLimits;
-  readonly cadenaEscapeXml: boolean;
-  readonly signersBySha256: ReadonlyMap<string, RegisteredSigner>;
-  /** Authority certificates as DER by número de certificado (the thread parses them again). */
-  readonly authorityCertificates: ReadonlyMap<string, Uint8Array>;
-  readonly renapo: ReadonlyMap<string, RenapoRecord> | null;
-}
+import type { IntakeLimits } from '../intake/limits.js';
+import type { LoteFacts, PreparedByKind } from './file-preparation.js';
+import { fileData, type FileData, type LoteFile } from './lote-file.js';
+import type { UnreadableFile } from './prepared-file.js';
 
 /** Main thread → evaluation thread. */
 export type ToThread =
-  | { readonly type: 'lote'; readonly lote: number; readonly facts: LoteFacts }
-  | { readonly type: 'chunk'; readonly lote: number; readonly job: number; readonly data: Uint8Array; readonly ends: Uint32Array }
+  | { readonly type: 'lote'; readonly lote: number; readonly facts: LoteFacts; readonly limits: IntakeLimits }
+  | { readonly type: 'chunk'; readonly lote: number; readonly job: number; readonly data: Uint8Array; readonly files: readonly ChunkFile[] }
   | { readonly type: 'forget'; readonly lote: number };
+
+/** One file of a chunk: its bytes end at `end` in the chunk's data. */
+export interface ChunkFile extends Omit<FileData, 'bytes'> {
+  readonly end: number;
+}
 
 /** Evaluation thread → main thread. */
 export type FromThread =
-  | { readonly job: number; readonly ok: true; readonly documents: PreparedDocument[] }
+  | { readonly job: number; readonly ok: true; readonly prepared: unknown[] }
   | { readonly job: number; readonly ok: false; readonly message: string; readonly stack: string | undefined };
 
-/** One lote's use of the pool: prepare its files a chunk at a time, then close. */
-export interface PooledLote {
-  /** Prepared documents in the order of `entries`; rejects when the chunk could not be evaluated. */
-  prepare(entries: readonly PackageEntry[]): Promise<PreparedDocument[]>;
+/** Prepares a lote's files a chunk at a time, in a pool's threads or on the calling thread. */
+export interface LoteExecutor<P> {
+  /** The files prepared, in order (one that does not inflate as declared: UnreadableFile). */
+  prepare(files: readonly LoteFile[], archive: Buffer): Promise<Array<P | UnreadableFile>>;
   /** Lets the threads drop the lote's facts; jobs still running are left to finish unheard. */
   close(): void;
 }
 
 /**
- * Threads by default, as measured on 2 cores (bench/README.md): one beside the main thread when the
- * database runs on the main thread too (PGlite) and there is a second core; none with PostgreSQL,
- * whose server already works in parallel with the checks on the main thread (there a thread gained
- * nothing measurable and cost about 30 MB of RSS on a 50 MB zip).
+ * Threads by default: one per core, as measured with the benchmark on 2 cores (bench/README.md),
+ * where the threads do the checks and the main thread, with PostgreSQL or PGlite, the storing.
  */
-export function defaultEvaluationThreads(store: 'pglite' | 'postgres', cores = availableParallelism()): number {
-  return store === 'pglite' && cores > 1 ? 1 : 0;
+export function defaultEvaluationThreads(cores = availableParallelism()): number {
+  return cores > 1 ? cores : 0;
 }
 
 interface Pending {
-  readonly resolve: (documents: PreparedDocument[]) => void;
+  readonly resolve: (prepared: unknown[]) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -90,21 +81,21 @@ export class EvaluationPool {
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a non-negative integer, got ${size}`);
   }
 
-  openLote(facts: LoteFacts): PooledLote {
+  openLote<K extends LoteFacts['kind']>(facts: Extract<LoteFacts, { kind: K }>, limits: IntakeLimits): LoteExecutor<PreparedByKind[K]> {
     if (this.size === 0) throw new Error('an evaluation pool of size 0 evaluates nothing: evaluate on the main thread');
     const lote = this.nextLote++;
     const used = new Set<PoolThread>();
     let open = true;
     return {
-      prepare: (entries) => {
+      prepare: (files, archive) => {
         if (!open) return Promise.reject(new Error('this lote was closed'));
         const thread = this.pick();
         used.add(thread);
         if (!thread.primed.has(lote)) {
-          thread.post({ type: 'lote', lote, facts });
+          thread.post({ type: 'lote', lote, facts, limits });
           thread.primed.add(lote);
         }
-        return this.run(thread, lote, entries);
+        return this.run(thread, lote, files, archive) as Promise<Array<PreparedByKind[K] | UnreadableFile>>;
       },
       close: () => {
         if (!open) return;
@@ -147,7 +138,7 @@ export class EvaluationPool {
       if (pending === undefined) return;
       thread.pending.delete(message.job);
       if (thread.pending.size === 0) thread.worker.unref();
-      if (message.ok) pending.resolve(message.documents);
+      if (message.ok) pending.resolve(message.prepared);
       else pending.reject(Object.assign(new Error(`evaluation thread: ${message.message}`), { threadStack: message.stack }));
     });
     thread.worker.on('error', (error: Error) => this.retire(thread, new Error(`evaluation thread failed: ${error.message}`, { cause: error })));
@@ -165,23 +156,21 @@ export class EvaluationPool {
     thread.pending.clear();
   }
 
-  private run(thread: PoolThread, lote: number, entries: readonly PackageEntry[]): Promise<PreparedDocument[]> {
+  private run(thread: PoolThread, lote: number, files: readonly LoteFile[], archive: Buffer): Promise<unknown[]> {
     const job = this.nextJob++;
-    let total = 0;
-    for (const entry of entries) total += entry.bytes.length;
+    const data = files.map((file) => fileData(file, archive));
     // One copy per chunk into a buffer of its own, handed over without another copy.
-    const data = new Uint8Array(total);
-    const ends = new Uint32Array(entries.length);
+    const bytes = new Uint8Array(data.reduce((sum, d) => sum + d.bytes.length, 0));
     let offset = 0;
-    entries.forEach((entry, i) => {
-      data.set(entry.bytes, offset);
-      offset += entry.bytes.length;
-      ends[i] = offset;
+    const chunkFiles = data.map(({ name, bytes: fileBytes, zip }): ChunkFile => {
+      bytes.set(fileBytes, offset);
+      offset += fileBytes.length;
+      return { name, zip, end: offset };
     });
     return new Promise((resolve, reject) => {
       thread.pending.set(job, { resolve, reject });
       thread.worker.ref();
-      thread.post({ type: 'chunk', lote, job, data, ends }, [data.buffer, ends.buffer]);
+      thread.post({ type: 'chunk', lote, job, data: bytes, files: chunkFiles }, [bytes.buffer]);
     });
   }
 }

@@ -112,7 +112,12 @@ export interface DocumentoTable {
   estatus: 1 | 2;
   descripcion: string;
   checks: Json<Array<string | StoredCheck>>;
+  /** The document itself, for rows stored before 0005; newer rows point into the upload instead. */
   xml: Bytes | null;
+  /** Where the file lies in the upload (lote_archivo): `upload_size` bytes from `upload_offset`, stored (0) or deflated (8). */
+  upload_offset: ColumnType<number | null, number | null | undefined, number | null>;
+  upload_size: ColumnType<number | null, number | null | undefined, number | null>;
+  upload_method: ColumnType<0 | 8 | null, 0 | 8 | null | undefined, 0 | 8 | null>;
 }
 
 export interface TituloTable {
@@ -217,7 +222,14 @@ export interface MecCertificadoTable {
   primer_apellido: string;
   segundo_apellido: string;
   numero_control: string;
-  xml: Bytes;
+  /** The sealed document, for rows stored before 0005; newer rows keep only the seal (see `seal`). */
+  xml: Bytes | null;
+  /**
+   * Dreoe and SepIpes as written into the document: the sealed certificate is the uploaded file
+   * (documento's range of the upload) with this text inserted at byte `seal_at`, its root's end tag.
+   */
+  seal: string | null;
+  seal_at: number | null;
   authenticated_at: Timestamp;
   cancellation_requested_at: Timestamp | null;
   cancellation_effective_at: Timestamp | null;
@@ -291,3 +303,4 @@ export type SignerRow = Selectable<SignerTable>;
 export type TituloRow = Selectable<TituloTable>;
 export type DocumentoRow = Selectable<DocumentoTable>;
 export type NewDocumento = Insertable<DocumentoTable>;
+export type NewMecCertificado = Insertable<MecCertificadoTable>;

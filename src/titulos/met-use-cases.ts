@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { lookupMotivoCancelacion } from '../domain/catalogs/titulos.js';
 import { decodeChecks } from '../store/check-codec.js';
+import type { ReceivedUpload } from '../jobs/upload-handoff.js';
 import type { Authenticator, WsPrincipal } from '../registry/authenticator.js';
 import { findLoteSummary, insertLote, listDocumentos } from '../store/repositories/lotes.js';
 import { cancelTitulo, findTitulos } from '../store/repositories/titulos.js';
@@ -23,8 +24,8 @@ export interface MetUseCasesDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly authenticator: Authenticator;
-  /** Called after a lote is committed, so this process's worker picks it up at once. */
-  readonly onLoteQueued: () => void;
+  /** Called after a lote is committed, so this process's worker picks it up at once (and may keep the upload). */
+  readonly onLoteQueued: (loteId: number, upload: ReceivedUpload) => void;
   /** A lote reads as "not finished" until this long after it was received (emulates SEP's delay). */
   readonly processingDelayMs: number;
   readonly maxUploadBytes: number;
@@ -82,7 +83,7 @@ export class MetUseCases implements MetService {
       archivo,
       receivedAt: this.deps.clock.now(),
     }));
-    this.deps.onLoteQueued();
+    this.deps.onLoteQueued(lote.id, { archivo });
     return { kind: 'accepted', numeroLote: lote.numeroLote };
   }
 

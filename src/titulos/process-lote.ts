@@ -1,19 +1,24 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Authority } from '../authority/authority.js';
 import type { Clock } from '../clock.js';
+import type { CheckResult } from '../domain/checks.js';
 import { mexicoCityDate } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
-import { parseCertificate, type EfirmaCertificate } from '../domain/efirma/certificate.js';
+import { sepMessageOf } from '../domain/checks.js';
 import type { RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import type { PackageEntry } from '../intake/package.js';
-import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
+import { indexUpload, uploadFailure } from '../intake/package.js';
+import type { EvaluationPool } from '../jobs/evaluation-pool.js';
+import type { LoteFile } from '../jobs/lote-file.js';
+import { loteExecutor, preparedChunks, UnreadableUpload } from '../jobs/lote-pipeline.js';
+import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256 } from '../registry/signer-lookup.js';
+import { encodeChecks } from '../store/check-codec.js';
+import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
 import type { Database, LoteRow, NewDocumento } from '../store/schema.js';
-import type { EvaluationPool, PooledLote } from '../jobs/evaluation-pool.js';
-import { encodedDocument, FolioSequencer, LoteEvaluator, scanLote, unpackLote, type EncodedDocument, type PreparedDocument, type UnpackedLote } from './evaluate-lote.js';
+import { TituloCompleter, type CompletedTitulo, type TituloFacts } from './prepare-titulo.js';
 
 export interface ProcessLoteDeps {
   readonly db: Kysely<Database>;
@@ -21,8 +26,9 @@ export interface ProcessLoteDeps {
   readonly limits: IntakeLimits;
   readonly cadenaEscapeXml: boolean;
   readonly renapo: boolean;
+  /** Parsed signer certificates, for files checked on this thread. */
   readonly certificates: CertificateCache;
-  /** Threads that parse and check the files; absent (or size 0): the files are checked on this thread. */
+  /** Threads that prepare the files; absent (or size 0): they are prepared on this thread. */
   readonly pool?: EvaluationPool | null | undefined;
   /**
    * Authorities trusted for the Autenticacion node besides the registered ones: this service's own,
@@ -30,6 +36,8 @@ export interface ProcessLoteDeps {
    * certificate with the same número, since its key is the one that seals here.
    */
   readonly trustedAuthorities?: ReadonlyArray<Pick<Authority, 'numeroCertificado' | 'certificate'>> | undefined;
+  /** Uploads this process received, so their lotes are not read back from the database. */
+  readonly handoff?: UploadHandoff | undefined;
 }
 
 export class LeaseLostError extends Error {
@@ -38,70 +46,85 @@ export class LeaseLostError extends Error {
 
 /**
  * Evaluates a claimed lote and stores its results in one transaction, if the lease is still ours.
- * Files are checked and stored a chunk at a time: each chunk's rows go to the database while the
- * next chunk is being checked, and only a few chunks of check results are in memory.
- *
- * With an evaluation pool, threads parse and check chunks ahead (the folio taken as free) while
- * this thread reads the registered folios and stores earlier chunks; the folio rule is then applied
- * here in upload order (FolioSequencer), with the same outcome as LoteEvaluator on this thread.
+ * Its files are prepared a chunk at a time by the evaluation threads (inflate, parse, the document's
+ * own checks) while this thread completes the chunks before them in upload order (RENAPO and the
+ * folio, from the registry and the files before) and stores them: only a few chunks are in memory.
  */
 export async function processLote(lote: LoteRow, owner: string, deps: ProcessLoteDeps): Promise<{ registered: number; rejected: number }> {
   const { db } = deps;
   const startedAt = deps.clock.now();
-  const [signers, authorityCertificates, unpacked] = await Promise.all([
+  const [signers, authorityCertificates, archive] = await Promise.all([
     signersBySha256(db, lote.cve_institucion),
-    loadAuthorityCertificates(db, deps.trustedAuthorities ?? []),
-    unpackStored(lote, deps),
+    loadAuthorityDer(db, deps.trustedAuthorities ?? []),
+    uploadOf(lote, deps),
   ]);
   const context: LoteContext = { lote, owner, deps, startedAt };
-  if (!unpacked.ok) {
-    const document = encodedDocument(unpacked.document);
-    return storeLote(context, (_trx, store) => store([document]));
-  }
+  const files = await indexUpload(lote.nombre_archivo, archive, deps.limits);
+  if (files === null) return storeUnreadable(context, archive);
 
-  const { entries } = unpacked;
-  const xmlLimits = deps.limits.xml;
-  // With RENAPO on, the pre-scan parses every file for its CURP, and the checks need the records.
-  const curpScan = deps.renapo ? scanLote(entries, xmlLimits, true) : null;
-  const facts = {
+  const facts: TituloFacts = {
     today: mexicoCityDate(startedAt),
     cveInstitucion: lote.cve_institucion,
-    xmlLimits,
+    xmlLimits: deps.limits.xml,
     cadenaEscapeXml: deps.cadenaEscapeXml,
     signersBySha256: signers,
-    renapo: curpScan ? await loadRenapo(db, curpScan.curps) : null,
+    authorityCertificates,
   };
-
-  const pool = deps.pool;
-  if (pool && pool.size > 0) {
-    const derByNumero = new Map([...authorityCertificates].map(([numero, cert]) => [numero, cert.der]));
-    const pooled = pool.openLote({ ...facts, authorityCertificates: derByNumero });
-    // Returned, not awaited: this frame, and the entries array it holds, end here; checkInThreads
-    // drops its copy's entries a chunk at a time.
-    return checkInThreads(context, pooled, [...entries], curpScan?.folios).finally(() => pooled.close());
-  }
-
-  const folios = (curpScan ?? scanLote(entries, xmlLimits, false)).folios;
-  return storeLote(context, async (trx, store) => {
-    const evaluator = new LoteEvaluator({
-      ...facts,
-      certificates: deps.certificates,
-      authorityCertificates,
-      registeredFolios: await registeredFolios(trx, lote.environment, lote.cve_institucion, folios),
-    });
-    let storing: Promise<void> = Promise.resolve();
-    for (const [start, end] of chunks(entries, CHUNK_FILES)) {
-      const documents = evaluator.evaluate(entries.slice(start, end), start).map(encodedDocument);
+  const { executor, ahead } = loteExecutor(deps.pool, { kind: 'titulos', facts }, deps.limits, deps.certificates);
+  try {
+    return await storeLote(context, async (trx, store) => {
+      const completer = new TituloCompleter(deps.renapo);
+      let storing: Promise<void> = Promise.resolve();
+      for await (const chunk of preparedChunks(files, archive, executor, ahead)) {
+        const questions = completer.questions(chunk.prepared);
+        const [registered, renapo] = await Promise.all([
+          registeredFolios(trx, lote.environment, lote.cve_institucion, questions.folios),
+          loadRenapo(trx, questions.curps),
+        ]);
+        completer.learn(questions, { registeredFolios: registered, renapo });
+        const documents = chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
+        await storing;
+        storing = store(documents);
+      }
       await storing;
-      storing = store(documents);
-    }
-    await storing;
-  });
+    });
+  } catch (error) {
+    if (error instanceof UnreadableUpload) return storeUnreadable(context, archive);
+    throw error;
+  } finally {
+    executor.close();
+  }
 }
 
-/** The stored upload as files; the upload itself is not kept past unpacking (entries are copies). */
-async function unpackStored(lote: LoteRow, deps: ProcessLoteDeps): Promise<UnpackedLote> {
-  return unpackLote(lote.nombre_archivo, await readLoteArchivo(deps.db, lote.id, lote.archivo_bytes), deps.limits);
+/** A lote's upload: as this process received it when it still holds it, else as stored. */
+export async function uploadOf(lote: LoteRow, deps: { db: Kysely<Database>; handoff?: UploadHandoff | undefined }): Promise<Buffer> {
+  const received = deps.handoff?.take(lote.id);
+  if (received !== undefined && received.archivo.byteLength === lote.archivo_bytes) return received.archivo;
+  return readLoteArchivo(deps.db, lote.id, lote.archivo_bytes);
+}
+
+/**
+ * An upload that fails as a whole gets the one row SEP writes for a package-level failure, naming
+ * the upload; uploadFailure, the first failure in the zip's order as unpackUpload finds it, says which.
+ */
+async function storeUnreadable(context: LoteContext, archive: Buffer): Promise<{ registered: number; rejected: number }> {
+  const { lote, deps } = context;
+  const failure = await uploadFailure(lote.nombre_archivo, archive, deps.limits);
+  if (failure === null) throw new Error(`lote ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
+  return storeLote(context, (_trx, store) => store([packageFailure(lote.nombre_archivo, failure)]));
+}
+
+function packageFailure(nombreArchivo: string, error: CheckResult): CompletedTitulo {
+  return {
+    position: 0,
+    archivo: nombreArchivo,
+    folioControl: '',
+    estatus: 2,
+    descripcion: sepMessageOf([error]) ?? '',
+    checks: encodeChecks([error]),
+    location: null,
+    profesionista: null,
+  };
 }
 
 interface LoteContext {
@@ -111,55 +134,7 @@ interface LoteContext {
   readonly startedAt: Date;
 }
 
-/**
- * Up to CHUNKS_AHEAD chunks are with the threads while this thread reads the registered folios
- * (the pre-scan runs as they start) and stores the chunks before them. `files` belongs to this
- * function: a chunk's entries leave it once its documents are built.
- */
-async function checkInThreads(
-  context: LoteContext,
-  pooled: PooledLote,
-  files: Array<PackageEntry | undefined>,
-  scannedFolios: readonly string[] | undefined,
-): Promise<{ registered: number; rejected: number }> {
-  const { lote, deps } = context;
-  const take = (start: number, end: number): PackageEntry[] => files.slice(start, end).map((file) => file ?? stored());
-  const ranges = [...chunks(take(0, files.length), THREAD_CHUNK_FILES)];
-  const jobs: Array<Promise<PreparedDocument[]> | undefined> = [];
-  const submit = (i: number): void => {
-    const range = ranges[i];
-    if (range === undefined) return;
-    const job = pooled.prepare(take(range[0], range[1]));
-    job.catch(() => {}); // awaited in order below; a lote that fails early leaves later jobs unheard
-    jobs[i] = job;
-  };
-  for (let i = 0; i < CHUNKS_AHEAD; i++) submit(i);
-  const folios = scannedFolios ?? scanLote(take(0, files.length), deps.limits.xml, false).folios;
-
-  return storeLote(context, async (trx, store) => {
-    const sequencer = new FolioSequencer();
-    sequencer.learn(folios, await registeredFolios(trx, lote.environment, lote.cve_institucion, folios));
-    let storing: Promise<void> = Promise.resolve();
-    for (const [i, [start, end]] of ranges.entries()) {
-      const prepared = await jobs[i]!;
-      jobs[i] = undefined;
-      submit(i + CHUNKS_AHEAD);
-      const unknown = sequencer.unknownFolios(prepared);
-      if (unknown.length > 0) sequencer.learn(unknown, await registeredFolios(trx, lote.environment, lote.cve_institucion, unknown));
-      const documents = sequencer.complete(prepared, take(start, end), start);
-      files.fill(undefined, start, end); // the documents hold what is still to be stored
-      await storing;
-      storing = store(documents);
-    }
-    await storing;
-  });
-}
-
-function stored(): never {
-  throw new Error('a file of the lote was used after its chunk was stored');
-}
-
-type Store = (documents: readonly EncodedDocument[]) => Promise<void>;
+type Store = (documents: readonly CompletedTitulo[]) => Promise<void>;
 
 /**
  * The one transaction that stores a lote's results: lease and institution locks, then `body`
@@ -203,33 +178,7 @@ async function storeLote(
   });
 }
 
-/**
- * Files per chunk, as measured with the benchmark (bench/README.md): on this thread 250 or 125 did
- * no better than 500; with threads 250 did best (the first results, and the first store, come
- * sooner, and the last store, which nothing overlaps, is shorter).
- */
-const CHUNK_FILES = 500;
-const THREAD_CHUNK_FILES = 250;
-/** Chunks with the threads ahead of the one being stored (a few MB of copies at most). */
-const CHUNKS_AHEAD = 3;
-const CHUNK_BYTES = 4 * 1024 * 1024;
-
-/** [start, end) ranges of at most `files` files and, past the first file, CHUNK_BYTES of XML. */
-function* chunks(entries: readonly PackageEntry[], files: number): Generator<[number, number]> {
-  let start = 0;
-  while (start < entries.length) {
-    let end = start;
-    let bytes = 0;
-    while (end < entries.length && end - start < files && (end === start || bytes + entries[end]!.bytes.length <= CHUNK_BYTES)) {
-      bytes += entries[end]!.bytes.length;
-      end++;
-    }
-    yield [start, end];
-    start = end;
-  }
-}
-
-function toRow(loteId: number, d: EncodedDocument): NewDocumento {
+export function documentoRow(loteId: number, d: Omit<CompletedTitulo, 'profesionista'>): NewDocumento {
   return {
     lote_id: loteId,
     position: d.position,
@@ -238,11 +187,16 @@ function toRow(loteId: number, d: EncodedDocument): NewDocumento {
     estatus: d.estatus,
     descripcion: d.descripcion,
     checks: d.checks,
-    xml: d.xml,
+    xml: null,
+    upload_offset: d.location?.offset ?? null,
+    upload_size: d.location?.size ?? null,
+    upload_method: d.location?.method ?? null,
   };
 }
 
-function toTitulo(lote: LoteRow, d: EncodedDocument, registeredAt: Date) {
+const toRow = documentoRow;
+
+function toTitulo(lote: LoteRow, d: CompletedTitulo, registeredAt: Date) {
   return {
     environment: lote.environment,
     cveInstitucion: lote.cve_institucion,
@@ -257,18 +211,20 @@ function toTitulo(lote: LoteRow, d: EncodedDocument, registeredAt: Date) {
   };
 }
 
-async function loadAuthorityCertificates(
+/** The trusted authority certificates as DER by número (the threads parse them). */
+async function loadAuthorityDer(
   db: Kysely<Database>,
   trusted: NonNullable<ProcessLoteDeps['trustedAuthorities']>,
-): Promise<Map<string, EfirmaCertificate>> {
+): Promise<Map<string, Uint8Array>> {
   const rows = await listAuthorityCertificates(db);
-  const certificates = new Map(rows.map((r) => [r.numero_certificado, parseCertificate(r.der)]));
-  for (const authority of trusted) certificates.set(authority.numeroCertificado, authority.certificate);
+  const certificates = new Map<string, Uint8Array>(rows.map((r) => [r.numero_certificado, r.der]));
+  for (const authority of trusted) certificates.set(authority.numeroCertificado, authority.certificate.der);
   return certificates;
 }
 
 async function loadRenapo(db: Kysely<Database>, curps: readonly string[]): Promise<Map<string, RenapoRecord>> {
-  const rows = await findRenapoPeople(db, [...new Set(curps)]);
+  if (curps.length === 0) return new Map();
+  const rows = await findRenapoPeople(db, curps);
   return new Map(
     rows.map((r) => [r.curp, { nombre: r.nombre, primerApellido: r.primer_apellido, segundoApellido: r.segundo_apellido }]),
   );

@@ -4,7 +4,8 @@ import { decFor, seedMecInstitution } from '../support/mec-scenario.js';
 import { zipOf } from '../support/met-scenario.js';
 
 t.test('register → plan → test folio → upload → fix and re-upload → folio complete', async (t) => {
-  const testApp = await buildTestApp();
+  // The production default: certificates checked and sealed in evaluation threads (test/support/app.ts).
+  const testApp = await buildTestApp({ METMEC_EVALUATION_THREADS: 'auto' });
   t.teardown(testApp.close);
   const { app } = testApp;
   const inst = await seedMecInstitution(testApp);

@@ -3,20 +3,17 @@ import { CertificateCache } from '../../src/domain/efirma/certificate-cache.js';
 import { parseCertificate } from '../../src/domain/efirma/certificate.js';
 import type { RenapoRecord } from '../../src/domain/titulos/check-titulo.js';
 import { mexicoCityDate } from '../../src/domain/dates.js';
-import { defaultEvaluationThreads, EvaluationPool, type LoteFacts } from '../../src/jobs/evaluation-pool.js';
+import { checkTitulo } from '../../src/domain/titulos/check-titulo.js';
+import { hasErrors, sepMessageOf } from '../../src/domain/checks.js';
+import { TITULO_REGISTRADO } from '../../src/domain/titulos/sep-messages.js';
+import { defaultEvaluationThreads, EvaluationPool } from '../../src/jobs/evaluation-pool.js';
+import { loteExecutor, preparedChunks } from '../../src/jobs/lote-pipeline.js';
 import { DEFAULT_INTAKE_LIMITS } from '../../src/intake/limits.js';
 import type { PackageEntry } from '../../src/intake/package.js';
+import { parseSafeXml } from '../../src/intake/xml.js';
+import { encodeChecks } from '../../src/store/check-codec.js';
 import { claimNextLote, insertLote } from '../../src/store/repositories/lotes.js';
-import {
-  DocumentPreparer,
-  encodedDocument,
-  FolioSequencer,
-  LoteEvaluator,
-  scanLote,
-  type EncodedDocument,
-  type LoteEvaluationContext,
-  type PreparedDocument,
-} from '../../src/titulos/evaluate-lote.js';
+import { TituloCompleter, TituloPreparer, type CompletedTitulo, type TituloFacts } from '../../src/titulos/prepare-titulo.js';
 import { processLote } from '../../src/titulos/process-lote.js';
 import { buildApp } from '../../src/app.js';
 import { AdjustableClock } from '../../src/clock.js';
@@ -83,7 +80,7 @@ function mixedLote(): PackageEntry[] {
 const signers = new Map([registeredSigner(signer)].map((s) => [s.sha256, s]));
 const renapo = new Map<string, RenapoRecord>([[DEFAULT_PROFESIONISTA.curp, DEFAULT_PROFESIONISTA]]);
 
-function facts(withRenapo: boolean): LoteFacts {
+function facts(): TituloFacts {
   return {
     today,
     cveInstitucion: DEFAULT_CVE_INSTITUCION,
@@ -91,52 +88,71 @@ function facts(withRenapo: boolean): LoteFacts {
     cadenaEscapeXml: false,
     signersBySha256: signers,
     authorityCertificates: new Map([[authority.number, authority.cerDer]]),
-    renapo: withRenapo ? renapo : null,
   };
 }
 
-function evaluationContext(withRenapo: boolean, registeredFolios: ReadonlySet<string>): LoteEvaluationContext {
-  return {
-    ...facts(withRenapo),
-    certificates: new CertificateCache(),
-    authorityCertificates: new Map([[authority.number, parseCertificate(authority.cerDer)]]),
-    registeredFolios,
-  };
+/**
+ * The reference: checkTitulo on every file in upload order, as SEP processes a lote, the folio
+ * state and RENAPO answered directly; what the two-half pipeline must give exactly.
+ */
+function sequentialTitulos(entries: readonly PackageEntry[], registered: ReadonlySet<string>, withRenapo: boolean) {
+  const inLote = new Set<string>();
+  const certificates = new CertificateCache();
+  const authorityCertificates = new Map([[authority.number, parseCertificate(authority.cerDer)]]);
+  return entries.map((entry, position) => {
+    const parsed = parseSafeXml(entry.bytes, xmlLimits);
+    if (!parsed.ok) return { position, archivo: entry.name, folioControl: '', estatus: 2, descripcion: sepMessageOf([parsed.error]) ?? '', checks: encodeChecks([parsed.error]), profesionista: null };
+    const outcome = checkTitulo(parsed.root, {
+      ...facts(),
+      authorityCertificates,
+      certificates,
+      renapo: withRenapo ? (curp) => renapo.get(curp) : null,
+      folioState: (folio) => (registered.has(folio) ? 'registered' : inLote.has(folio) ? 'registered-in-lote' : 'free'),
+    });
+    const failed = hasErrors(outcome.checks);
+    if (!failed) inLote.add(outcome.folioControl ?? '');
+    return {
+      position,
+      archivo: entry.name,
+      folioControl: outcome.folioControl ?? '',
+      estatus: failed ? 2 : 1,
+      descripcion: failed ? (sepMessageOf(outcome.checks) ?? '') : TITULO_REGISTRADO,
+      checks: encodeChecks(outcome.checks),
+      profesionista: outcome.profesionista,
+    };
+  });
 }
 
-function ranges(length: number, size: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let start = 0; start < length; start += size) out.push([start, Math.min(length, start + size)]);
-  return out;
-}
-
-function sequence(entries: readonly PackageEntry[], chunks: ReadonlyArray<[number, number]>, prepared: readonly PreparedDocument[][], registered: ReadonlySet<string>): EncodedDocument[] {
-  const sequencer = new FolioSequencer();
-  const folios = scanLote(entries, xmlLimits, false).folios;
-  sequencer.learn(folios, folios.filter((f) => registered.has(f)));
-  return chunks.flatMap(([start, end], i) => sequencer.complete(prepared[i]!, entries.slice(start, end), start));
+/** The pipeline as processLote runs it, with the registry answered from `registered` and RENAPO. */
+async function pipelineTitulos(entries: readonly PackageEntry[], registered: ReadonlySet<string>, withRenapo: boolean, pool: EvaluationPool | null) {
+  const { executor, ahead } = loteExecutor(pool, { kind: 'titulos', facts: facts() }, DEFAULT_INTAKE_LIMITS, new CertificateCache());
+  const completer = new TituloCompleter(withRenapo);
+  const documents: CompletedTitulo[] = [];
+  try {
+    for await (const chunk of preparedChunks(entries, Buffer.alloc(0), executor, ahead)) {
+      const questions = completer.questions(chunk.prepared);
+      completer.learn(questions, {
+        registeredFolios: questions.folios.filter((f) => registered.has(f)),
+        renapo: new Map(questions.curps.flatMap((c) => (renapo.has(c) ? [[c, renapo.get(c)!] as const] : []))),
+      });
+      documents.push(...chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i)));
+    }
+  } finally {
+    executor.close();
+  }
+  return documents.map(({ location: _location, ...d }) => d);
 }
 
 for (const withRenapo of [false, true]) {
-  t.test(`threads + FolioSequencer give LoteEvaluator's documents exactly (RENAPO ${withRenapo ? 'on' : 'off'})`, async (t) => {
+  t.test(`threads, or this thread, then the completer give checkTitulo's results file after file (RENAPO ${withRenapo ? 'on' : 'off'})`, async (t) => {
     const entries = mixedLote();
     const registered = new Set(['FR']);
-    const chunks = ranges(entries.length, 4);
-
-    const evaluator = new LoteEvaluator(evaluationContext(withRenapo, registered));
-    const expected = chunks.flatMap(([start, end]) => evaluator.evaluate(entries.slice(start, end), start).map(encodedDocument));
+    const expected = sequentialTitulos(entries, registered, withRenapo);
 
     const pool = new EvaluationPool(2);
     t.teardown(() => pool.close());
-    const lote = pool.openLote(facts(withRenapo));
-    // Every chunk in flight at once, over two threads; sequenced in upload order afterwards.
-    const pooled = await Promise.all(chunks.map(([start, end]) => lote.prepare(entries.slice(start, end))));
-    lote.close();
-    t.same(sequence(entries, chunks, pooled, registered), expected, 'in threads');
-
-    const preparer = new DocumentPreparer({ ...evaluationContext(withRenapo, registered) });
-    const local = chunks.map(([start, end]) => entries.slice(start, end).map((e) => preparer.prepare(e.bytes)));
-    t.same(sequence(entries, chunks, local, registered), expected, 'on this thread');
+    t.same(await pipelineTitulos(entries, registered, withRenapo, pool), expected, 'in threads');
+    t.same(await pipelineTitulos(entries, registered, withRenapo, null), expected, 'on this thread');
 
     // The reference itself says what SEP says.
     const byName = new Map(expected.map((d) => [d.archivo, d]));
@@ -160,42 +176,44 @@ for (const withRenapo of [false, true]) {
   });
 }
 
-t.test('a folio the pre-scan missed is looked up before its file is finished', async (t) => {
-  const entries = [{ name: 'a.xml', bytes: titulo('FR') }];
-  const preparer = new DocumentPreparer(evaluationContext(false, new Set()));
-  const prepared = entries.map((e) => preparer.prepare(e.bytes));
-  const sequencer = new FolioSequencer();
-  t.same(sequencer.unknownFolios(prepared), ['FR']);
-  sequencer.learn(['FR'], ['FR']);
-  t.same(sequencer.unknownFolios(prepared), []);
-  t.match(sequencer.complete(prepared, entries, 0), [{ estatus: 2, descripcion: 'Folio de control previamente registrado: FR' }]);
-  t.same(sequencer.unknownFolios(prepared), [], 'known now');
+t.test('the completer asks the registry only about folios and CURPs it has not seen, and refuses to guess', async (t) => {
+  const preparer = new TituloPreparer(facts(), new CertificateCache());
+  const first = [titulo('FR'), titulo('FA')].map((bytes) => preparer.prepare(bytes));
+  const second = [titulo('FA'), titulo('FN')].map((bytes) => preparer.prepare(bytes));
+  const completer = new TituloCompleter(true);
+  t.throws(() => completer.complete(first[0]!, { name: 'r.xml', bytes: Buffer.alloc(0) }, 0), /not looked up/, 'no answer without a lookup');
+  const questions = completer.questions(first);
+  t.same(questions, { folios: ['FR', 'FA'], curps: [DEFAULT_PROFESIONISTA.curp] });
+  completer.learn(questions, { registeredFolios: ['FR'], renapo });
+  t.match(completer.complete(first[0]!, { name: 'r.xml', bytes: Buffer.alloc(0) }, 0), { estatus: 2, descripcion: 'Folio de control previamente registrado: FR' });
+  t.match(completer.complete(first[1]!, { name: 'a.xml', bytes: Buffer.alloc(0) }, 1), { estatus: 1 });
+  t.same(completer.questions(second), { folios: ['FN'], curps: [] }, 'FA registered in this lote is known; the CURP was asked');
 });
 
 t.test('the pool: a thread that dies fails its jobs and is replaced; close ends it all', async (t) => {
-  t.throws(() => new EvaluationPool(0).openLote(facts(false)), /main thread/, 'size 0 evaluates nothing');
+  t.throws(() => new EvaluationPool(0).openLote({ kind: 'titulos', facts: facts() }, DEFAULT_INTAKE_LIMITS), /main thread/, 'size 0 evaluates nothing');
   t.throws(() => new EvaluationPool(-1), RangeError);
-  t.equal(defaultEvaluationThreads('pglite', 2), 1, 'PGlite shares the main thread: one thread beside it');
-  t.equal(defaultEvaluationThreads('pglite', 1), 0, 'one core: nothing to gain');
-  t.equal(defaultEvaluationThreads('postgres', 8), 0, 'PostgreSQL already works in parallel');
+  t.equal(defaultEvaluationThreads(2), 2, 'one thread per core');
+  t.equal(defaultEvaluationThreads(1), 0, 'one core: nothing to gain');
 
   const pool = new EvaluationPool(1);
-  const lote = pool.openLote(facts(false));
+  const lote = pool.openLote({ kind: 'titulos', facts: facts() }, DEFAULT_INTAKE_LIMITS);
   const entries = mixedLote();
-  t.equal((await lote.prepare(entries)).length, entries.length);
+  const none = Buffer.alloc(0);
+  t.equal((await lote.prepare(entries, none)).length, entries.length);
 
   const threads = (pool as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads;
   t.equal(threads.length, 1);
-  const pending = lote.prepare(entries);
+  const pending = lote.prepare(entries, none);
   await threads[0]!.worker.terminate();
   await t.rejects(pending, /evaluation thread exited/, 'the job of a dead thread fails (the lote is then retried)');
   t.equal(threads.length, 0, 'the dead thread is gone');
-  t.equal((await lote.prepare(entries)).length, entries.length, 'a new thread takes the next job, facts sent again');
+  t.equal((await lote.prepare(entries, none)).length, entries.length, 'a new thread takes the next job, facts sent again');
 
-  const late = t.rejects(lote.prepare(entries), /closed/, 'a job still running when the pool closes fails');
+  const late = t.rejects(lote.prepare(entries, none), /closed/, 'a job still running when the pool closes fails');
   await pool.close();
   await late;
-  t.throws(() => pool.openLote(facts(false)).prepare(entries), /closed/);
+  t.throws(() => pool.openLote({ kind: 'titulos', facts: facts() }, DEFAULT_INTAKE_LIMITS).prepare(entries, none), /closed/);
   t.equal(threads.length, 0);
 });
 
@@ -236,7 +254,7 @@ async function runLote(testApp: TestApp, nombreArchivo: string, archivo: Buffer,
   });
   const documentos = await db
     .selectFrom('documento')
-    .select(['position', 'archivo', 'folio_control', 'estatus', 'descripcion', 'checks', 'xml'])
+    .select(['position', 'archivo', 'folio_control', 'estatus', 'descripcion', 'checks', 'xml', 'upload_offset', 'upload_size', 'upload_method'])
     .where('lote_id', '=', id)
     .orderBy('position')
     .execute();

@@ -14,10 +14,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh app on a fresh database; the worker runs unless env says otherwise. */
+/**
+ * A fresh app on a fresh database; the worker runs unless env says otherwise. Lote files are checked
+ * on the main thread unless env asks for threads: under the test runner a thread loads the
+ * TypeScript sources through ts-node, ≈3 s of CPU for each thread of each app, which doubled the
+ * suite's time. The threads themselves are tested where they matter (test/jobs/evaluation-pool.test.ts
+ * gives the same rows with and without them, and some end-to-end tests run with them).
+ */
 export async function buildTestApp(env: Record<string, string> = {}, clock = new AdjustableClock()): Promise<TestApp> {
   const store = await freshStore();
-  const config = loadConfig({ METMEC_ADMIN_TOKEN: ADMIN_TOKEN, METMEC_WORKER_POLL_MS: '20', ...env });
+  const config = loadConfig({ METMEC_ADMIN_TOKEN: ADMIN_TOKEN, METMEC_WORKER_POLL_MS: '20', METMEC_EVALUATION_THREADS: '0', ...env });
   const app = await buildApp({ config, store, clock, logger: false });
   await app.ready();
   return {

@@ -20,7 +20,8 @@ const call = (client: soap.Client, name: string): Op => {
 
 
 t.test('carga → consulta → descarga → cancela with a real SOAP client', async (t) => {
-  const testApp = await buildTestApp();
+  // The production default: the files are checked in evaluation threads (test/support/app.ts).
+  const testApp = await buildTestApp({ METMEC_EVALUATION_THREADS: 'auto' });
   t.teardown(() => testApp.close());
   const inst = await seedInstitution(testApp);
   const base = await testApp.app.listen({ port: 0, host: '127.0.0.1' });

@@ -103,6 +103,32 @@ t.test('CDATA, entities and character references in small fields; ISO-8859-1 dec
   t.ok(l.operation === 'cancelaTituloElectronico' && l.folioControl === 'NIÑO');
 });
 
+t.test('plain base64 (decoded natively) and the same digits wrapped (decoded by the general decoder) give the same bytes', async (t) => {
+  const carga = (b64: string) =>
+    parseMetEnvelope(envelope(`<sch:cargaTituloElectronicoRequest><sch:nombreArchivo>ab</sch:nombreArchivo><sch:archivoBase64>${b64}</sch:archivoBase64>${AUTH}</sch:cargaTituloElectronicoRequest>`));
+  const archivo = (b64: string): Buffer => {
+    const r = ok(t, carga(b64));
+    return r.operation === 'cargaTituloElectronico' ? Buffer.from(r.archivo) : Buffer.alloc(0);
+  };
+  // Every padding case, and sizes that cross the native decoder's 64 KiB windows.
+  for (const size of [1, 2, 3, 4, 5, 6, 767, 49_152, 49_153, 49_154, 3 * 1024 * 1024 + 1]) {
+    const payload = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) payload[i] = (i * 7919 + (i >> 8)) & 0xff;
+    const b64 = payload.toString('base64');
+    t.ok(archivo(b64).equals(payload), `${size} bytes, plain`);
+    t.ok(archivo(b64.replace(/(.{76})/g, '$1\n')).equals(payload), `${size} bytes, wrapped at 76`);
+  }
+  // Bits past the data in the last digit are ignored by both decoders alike.
+  t.same(archivo('QR=='), archivo('QR=\n='), 'non-canonical final digit');
+  t.same(archivo('QR=='), Buffer.from('A'));
+  // What the native path must leave to the general decoder, which words the fault.
+  fault(t, carga('QUJD=QUJD'), /archivoBase64 is not valid xs:base64Binary: .*misplaced "=" padding/);
+  fault(t, carga('QUJ=QUJD'), /archivoBase64 is not valid xs:base64Binary: .*data after "=" padding/);
+  fault(t, carga('Q==='), /archivoBase64 is not valid xs:base64Binary: .*misplaced "=" padding/);
+  fault(t, carga('QUJDR'), /archivoBase64 is not valid xs:base64Binary: .*multiple of 4/);
+  fault(t, carga('QU-D'), /archivoBase64 is not valid xs:base64Binary: .*invalid character/);
+});
+
 t.test('empty archivoBase64 decodes to an empty buffer; UTF-8 BOM accepted', async (t) => {
   const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), envelope(
     `<sch:cargaTituloElectronicoRequest><sch:nombreArchivo>ab</sch:nombreArchivo><sch:archivoBase64/>${AUTH}</sch:cargaTituloElectronicoRequest>`)]);

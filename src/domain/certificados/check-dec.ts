@@ -35,7 +35,7 @@ import type { XmlElement } from '../../intake/xml-tree.js';
 import { attr } from '../../intake/xml-tree.js';
 import { checkArithmetic } from './arithmetic.js';
 import { checkCatalogs } from './catalog-checks.js';
-import { notCheckedOffline, type DecContext, type DecRegistry, type OfflineDecContext } from './context.js';
+import { notCheckedOffline, type DecContext, type DecDocumentContext, type DecRegistry, type FolioState, type OfflineDecContext } from './context.js';
 import { checkExpedicionFecha, checkFechaNacimiento } from './dates.js';
 import { checkFirma } from './firma.js';
 import { checkFolio } from './folio.js';
@@ -44,7 +44,7 @@ import { readDec } from './model.js';
 import { checkRegistered } from './registered.js';
 import { checkAttributes, checkRoot, checkStructure, checkVersion } from './structure.js';
 
-export type { DecContext, DecOptions, FolioState, OfflineDecContext, PlanLookup, RegisteredCampus, RegisteredInstitution, RegisteredPlan, RegisteredSigner } from './context.js';
+export type { DecContext, DecDocumentContext, DecOptions, FolioState, OfflineDecContext, PlanLookup, RegisteredCampus, RegisteredInstitution, RegisteredPlan, RegisteredSigner } from './context.js';
 export { DEFAULT_DEC_OPTIONS, decOptions } from './context.js';
 
 export interface DecAlumno {
@@ -66,18 +66,43 @@ export interface DecOutcome {
   readonly idCarrera: string | null;
 }
 
+/** checkDec's outcome before the folio checks (steps 1–8). */
+export interface DecDocumentOutcome extends DecOutcome {
+  /** folioControl as the folio checks (step 9) read it; null when the checks stopped before them. */
+  readonly folioInput: { readonly folioControl: string | undefined } | null;
+}
+
 export function checkDec(root: XmlElement, ctx: DecContext): DecOutcome {
+  const { folioInput, ...outcome } = checkDecDocument(root, ctx);
+  if (folioInput !== null) checkDecFolio(folioInput.folioControl, ctx.folioState, outcome.checks);
+  return outcome;
+}
+
+/**
+ * Steps 1–8: the checks of the document and the upload's facts alone, the same whichever file came
+ * before it (the costly part, which may run on another thread).
+ */
+export function checkDecDocument(root: XmlElement, ctx: DecDocumentContext): DecDocumentOutcome {
   return evaluate(root, ctx, ctx);
+}
+
+/** Step 9, appended to `out`: the folio, answered by the upload's own thread in upload order. */
+export function checkDecFolio(folioControl: string | undefined, folioState: (folioControl: string) => FolioState, out: CheckResult[]): void {
+  checkFolio(folioControl, folioState, out);
 }
 
 /** Every check that needs no MEC registry; the registry's are recorded as skipped. */
 export function checkDecOffline(root: XmlElement, ctx: OfflineDecContext): DecOutcome {
-  return evaluate(root, ctx, null);
+  const { folioInput, ...outcome } = evaluate(root, ctx, null);
+  if (folioInput !== null) {
+    for (const code of ['DEC-FOLIO-REGISTRADO', 'DEC-FOLIO-LOTE'] as const) outcome.checks.push(notCheckedOffline(code, { node: 'Dec', attribute: 'folioControl' }));
+  }
+  return outcome;
 }
 
-function evaluate(root: XmlElement, ctx: OfflineDecContext, registry: DecRegistry | null): DecOutcome {
+function evaluate(root: XmlElement, ctx: OfflineDecContext, registry: DecRegistry | null): DecDocumentOutcome {
   const checks: CheckResult[] = [];
-  const none = { alumno: null, idCampus: null, idCarrera: null };
+  const none = { alumno: null, idCampus: null, idCarrera: null, folioInput: null };
   if (!checkRoot(root, checks)) return { folioControl: null, checks, ...none };
   const folioControl = attr(root, 'folioControl') ?? null;
   if (!checkVersion(root, ctx.options, checks)) return { folioControl, checks, ...none };
@@ -94,11 +119,6 @@ function evaluate(root: XmlElement, ctx: OfflineDecContext, registry: DecRegistr
   checkExpedicionFecha(d, ctx.today, ctx.options, checks);
   checkFechaNacimiento(d, ctx.today, ctx.options, checks);
   checkFirma(d, campus, ctx, registry, checks);
-  if (registry !== null) {
-    checkFolio(d.folioControl, registry.folioState, checks);
-  } else {
-    for (const code of ['DEC-FOLIO-REGISTRADO', 'DEC-FOLIO-LOTE'] as const) checks.push(notCheckedOffline(code, { node: 'Dec', attribute: 'folioControl' }));
-  }
 
   const a = d.alumno;
   return {
@@ -113,5 +133,6 @@ function evaluate(root: XmlElement, ctx: OfflineDecContext, registry: DecRegistr
     },
     idCampus: d.ipes.idCampus ?? null,
     idCarrera: d.carrera.idCarrera ?? null,
+    folioInput: { folioControl: d.folioControl },
   };
 }

@@ -72,7 +72,16 @@ export function decOptions(overrides: Partial<DecOptions> = {}): DecOptions {
 }
 
 /** Everything the DEC checks need from outside, prefetched by the pipeline. */
-export interface DecContext {
+export interface DecContext extends DecDocumentContext {
+  /** Uniqueness of folioControl within the institution and the lote. */
+  readonly folioState: (folioControl: string) => FolioState;
+}
+
+/**
+ * What the checks of the document itself need (every check but the folio's): facts of the upload,
+ * the same for every file, so these checks can run on any thread, in any order.
+ */
+export interface DecDocumentContext {
   /** The authentication date: the service's date in Mexico City ('AAAA-MM-DD'). */
   readonly today: string;
   /** The institution that owns the credentials, with its campuses. */
@@ -82,13 +91,11 @@ export interface DecContext {
   readonly certificates: CertificateCache;
   /** Every signer registered for this institution (any campus, active or revoked), by certificate SHA-256. */
   readonly signersBySha256: ReadonlyMap<string, RegisteredSigner>;
-  /** Uniqueness of folioControl within the institution and the lote. */
-  readonly folioState: (folioControl: string) => FolioState;
   readonly options: DecOptions;
 }
 
 /** The MEC registry part of a DecContext: what the checks look up about the uploading institution. */
-export type DecRegistry = Pick<DecContext, 'institution' | 'plan' | 'signersBySha256' | 'folioState'>;
+export type DecRegistry = Pick<DecContext, 'institution' | 'plan' | 'signersBySha256'>;
 
 /**
  * What checkDecOffline needs: no registry at all (the CLI's `verify`, before anything is uploaded).

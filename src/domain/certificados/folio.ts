@@ -4,14 +4,14 @@
  * it, §4.6) and this only words the outcome, with MET's verbatim text.
  */
 import { fail, ok, skip, type CheckResult } from '../checks.js';
-import type { DecContext } from './context.js';
+import type { FolioState } from './context.js';
 import { given } from './model.js';
 import { folioPreviouslyRegistered } from './sep-messages.js';
 
 const NODE = 'Dec';
 const ATTRIBUTE = 'folioControl';
 
-export function checkFolio(folioControl: string | undefined, folioState: DecContext['folioState'], out: CheckResult[]): void {
+export function checkFolio(folioControl: string | undefined, folioState: (folioControl: string) => FolioState, out: CheckResult[]): void {
   if (!given(folioControl)) {
     out.push(skip('DEC-FOLIO-REGISTRADO', 'folioControl is missing', { node: NODE, attribute: ATTRIBUTE }));
     out.push(skip('DEC-FOLIO-LOTE', 'folioControl is missing', { node: NODE, attribute: ATTRIBUTE }));

@@ -13,7 +13,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { XmlAttribute, XmlElement } from '../../intake/xml-tree.js';
 import { attr } from '../../intake/xml-tree.js';
-import { signCadena, signCadenaAsync, verifySello } from '../efirma/sello.js';
+import { writeXmlElement } from '../../intake/xml-writer.js';
+import { signCadena, verifySello } from '../efirma/sello.js';
 import { DEC_NAMESPACE, DREOE, ROOT, SEP_IPES } from './schema.js';
 
 export const SEP_IPES_VERSION = '1.0';
@@ -82,30 +83,38 @@ function sepIpesPart(s: DecSeal, selloDreoe: string) {
   return { sepIpes, cadena: cadenaSepIpes(sepIpes) };
 }
 
-function appendSeals(root: XmlElement, dreoe: Record<string, string>, sepIpes: Record<string, string>): XmlElement {
-  return { ...root, children: [...root.children, element(DREOE.name, dreoe, DREOE.all), element(SEP_IPES.name, sepIpes, SEP_IPES.all)] };
-}
-
 /**
- * The DEC with Dreoe and SepIpes appended. Throws when `root` is not a Dec with a sello, or is
- * already sealed: the service seals only DECs that passed every check.
+ * The Dreoe and SepIpes nodes for a DEC. Throws when `root` is not a Dec with a sello, or is already
+ * sealed: the service seals only DECs that passed every check.
  */
-export function sealDec(root: XmlElement, s: DecSeal): XmlElement {
+export function decSealNodes(root: XmlElement, s: DecSeal): [dreoe: XmlElement, sepIpes: XmlElement] {
   const { dreoe, cadena } = dreoePart(root, s);
   const selloDreoe = signCadena(cadena, s.authority.privateKey);
   const next = sepIpesPart(s, selloDreoe);
-  return appendSeals(root, { ...dreoe, selloDreoe }, { ...next.sepIpes, selloSepIpes: signCadena(next.cadena, s.authority.privateKey) });
+  const sepIpes = { ...next.sepIpes, selloSepIpes: signCadena(next.cadena, s.authority.privateKey) };
+  return [element(DREOE.name, { ...dreoe, selloDreoe }, DREOE.all), element(SEP_IPES.name, sepIpes, SEP_IPES.all)];
+}
+
+/** The DEC with Dreoe and SepIpes appended (see decSealNodes). */
+export function sealDec(root: XmlElement, s: DecSeal): XmlElement {
+  return { ...root, children: [...root.children, ...decSealNodes(root, s)] };
 }
 
 /**
- * sealDec with both RSA signatures made on libuv's threadpool, so that the certificates of an upload
- * are sealed on the other core while the event loop goes on checking the next ones.
+ * What sealing adds to the document as it was uploaded: Dreoe and SepIpes written as XML, to go
+ * right before the root's end tag (`sealedDocument`). The institution's bytes stay exactly as they
+ * were; the nodes take SEP's namespace as the default, declared on them when the root's default
+ * namespace is another (a document that prefixes its elements).
  */
-export async function sealDecAsync(root: XmlElement, s: DecSeal): Promise<XmlElement> {
-  const { dreoe, cadena } = dreoePart(root, s);
-  const selloDreoe = await signCadenaAsync(cadena, s.authority.privateKey);
-  const next = sepIpesPart(s, selloDreoe);
-  return appendSeals(root, { ...dreoe, selloDreoe }, { ...next.sepIpes, selloSepIpes: await signCadenaAsync(next.cadena, s.authority.privateKey) });
+export function decSealText(root: XmlElement, s: DecSeal): string {
+  const defaultNamespace = root.attributes.find((a) => a.name === 'xmlns')?.value ?? '';
+  return decSealNodes(root, s).map((node) => `  ${writeXmlElement(node, defaultNamespace)}\n`).join('');
+}
+
+/** The sealed document: the uploaded bytes with `seal` inserted at `at`, the root's end tag. */
+export function sealedDocument(uploaded: Uint8Array, seal: { readonly text: string; readonly at: number }): Buffer {
+  const original = Buffer.from(uploaded.buffer, uploaded.byteOffset, uploaded.byteLength);
+  return Buffer.concat([original.subarray(0, seal.at), Buffer.from(seal.text, 'utf8'), original.subarray(seal.at)]);
 }
 
 export interface DecSealVerification {

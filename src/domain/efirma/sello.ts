@@ -33,10 +33,3 @@ export function signCadena(cadena: string, privateKey: KeyObject): string {
   return sign('sha256', Buffer.from(cadena, 'utf8'), privateKey).toString('base64');
 }
 
-/** signCadena on libuv's threadpool: the event loop stays free while RSA works on another core. */
-export function signCadenaAsync(cadena: string, privateKey: KeyObject): Promise<string> {
-  requireRsaPrivateKey(privateKey);
-  return new Promise((resolve, reject) => {
-    sign('sha256', Buffer.from(cadena, 'utf8'), privateKey, (error, signature) => (error ? reject(error) : resolve(signature.toString('base64'))));
-  });
-}

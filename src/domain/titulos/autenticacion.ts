@@ -8,7 +8,7 @@ import { fail, ok, skip, type CheckResult } from '../checks.js';
 import type { XmlElement } from '../../intake/xml-tree.js';
 import { verifySello } from '../efirma/sello.js';
 import { cadenaAutenticacion } from './cadena.js';
-import type { TituloContext } from './context.js';
+import type { TituloDocumentContext } from './context.js';
 import { isIsoDate } from './formats.js';
 import { given, type AutenticacionAttributes } from './model.js';
 import { AUTENTICACION } from './schema.js';
@@ -39,7 +39,7 @@ export function checkAutenticacion(
   element: XmlElement | null,
   attributes: AutenticacionAttributes | null,
   root: XmlElement,
-  ctx: TituloContext,
+  ctx: TituloDocumentContext,
   out: CheckResult[],
 ): void {
   if (element === null || attributes === null) {
@@ -89,7 +89,7 @@ function checkAttributes(element: XmlElement, a: AutenticacionAttributes, root: 
   if (out.length === start) out.push(ok('AUT-ATTR', 'Autenticacion carries its six attributes, well formed', { node: NODE }));
 }
 
-function checkSello(a: AutenticacionAttributes, ctx: TituloContext, out: CheckResult[]): void {
+function checkSello(a: AutenticacionAttributes, ctx: TituloDocumentContext, out: CheckResult[]): void {
   const where = { node: NODE, attribute: 'selloAutenticacion' };
   if (!given(a.noCertificadoAutoridad) || !given(a.selloAutenticacion)) {
     out.push(skip('AUT-SELLO', 'noCertificadoAutoridad or selloAutenticacion is missing: recorded as unchecked', where));

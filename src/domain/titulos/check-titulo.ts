@@ -30,17 +30,17 @@ import { attr } from '../../intake/xml-tree.js';
 import { checkAutenticacion } from './autenticacion.js';
 import { cadenaParts } from './cadena.js';
 import { checkCatalogs } from './catalog-checks.js';
-import type { TituloContext } from './context.js';
+import type { TituloContext, TituloDocumentContext, TituloRegistryContext } from './context.js';
 import { checkFirmas } from './firmas.js';
 import { checkFolio } from './folio.js';
 import { checkFormats, checkVersion, isIsoDate } from './formats.js';
-import { given, readTitulo } from './model.js';
+import { given, readTitulo, type ProfesionistaAttributes } from './model.js';
 import { checkRenapo } from './renapo.js';
 import { checkCedula, checkDateOrder, checkExpedicionFutura, checkFechaExamen, checkInstitucion, checkRvoe } from './rules.js';
 import { ROOT, TITULOS_NAMESPACE } from './schema.js';
 import { checkAttributes, checkStructure } from './structure.js';
 
-export type { FolioState, RegisteredSigner, RenapoRecord, TituloContext } from './context.js';
+export type { FolioState, RegisteredSigner, RenapoRecord, TituloContext, TituloDocumentContext, TituloRegistryContext } from './context.js';
 
 export interface TituloOutcome {
   /** folioControl as written, when the root carried one. */
@@ -51,13 +51,35 @@ export interface TituloOutcome {
   readonly profesionista: { curp: string; nombre: string; primerApellido: string; segundoApellido: string } | null;
 }
 
+/** What the registry checks read from the document. */
+export interface TituloRegistryInputs {
+  readonly profesionista: ProfesionistaAttributes;
+  readonly folioControl: string | undefined;
+}
+
+/** checkTitulo's outcome before the registry checks (steps 1–8). */
+export interface TituloDocumentOutcome extends TituloOutcome {
+  /** What steps 9–10 read; null when the checks stopped before them (a wrong root, a missing element). */
+  readonly registries: TituloRegistryInputs | null;
+}
+
 export function checkTitulo(root: XmlElement, ctx: TituloContext): TituloOutcome {
+  const { registries, ...outcome } = checkTituloDocument(root, ctx);
+  if (registries !== null) checkTituloRegistries(registries, ctx, outcome.checks);
+  return outcome;
+}
+
+/**
+ * Steps 1–8: the checks of the document and the lote's facts alone, the same whichever file came
+ * before it (the costly part, which may run on another thread).
+ */
+export function checkTituloDocument(root: XmlElement, ctx: TituloDocumentContext): TituloDocumentOutcome {
   const checks: CheckResult[] = [];
   const isTitulo = root.name === ROOT.name && root.namespace === TITULOS_NAMESPACE;
   const folioControl = isTitulo ? (attr(root, 'folioControl') ?? null) : null;
 
   const elements = checkStructure(root, checks);
-  if (elements === null) return { folioControl, checks, profesionista: null };
+  if (elements === null) return { folioControl, checks, profesionista: null, registries: null };
   checkAttributes(elements, checks);
 
   const t = readTitulo(elements);
@@ -75,13 +97,18 @@ export function checkTitulo(root: XmlElement, ctx: TituloContext): TituloOutcome
   const fechaExpedicion = given(t.expedicion.fechaExpedicion) && isIsoDate(t.expedicion.fechaExpedicion) ? t.expedicion.fechaExpedicion : undefined;
   checkFirmas(t.firmas, { cadena: cadenaParts(t, ctx.cadenaEscapeXml), fechaExpedicion }, ctx, checks);
   checkAutenticacion(elements.autenticacion, t.autenticacion, root, ctx, checks);
-  checkRenapo(t.profesionista, ctx.renapo, checks);
-  checkFolio(t.folioControl, ctx.folioState, checks);
 
   const p = t.profesionista;
   return {
     folioControl,
     checks,
     profesionista: { curp: p.curp ?? '', nombre: p.nombre ?? '', primerApellido: p.primerApellido ?? '', segundoApellido: p.segundoApellido ?? '' },
+    registries: { profesionista: { ...p }, folioControl: t.folioControl },
   };
+}
+
+/** Steps 9–10, appended to `out`: RENAPO and the folio, answered by the lote's own thread in upload order. */
+export function checkTituloRegistries(inputs: TituloRegistryInputs, ctx: TituloRegistryContext, out: CheckResult[]): void {
+  checkRenapo(inputs.profesionista, ctx.renapo, out);
+  checkFolio(inputs.folioControl, ctx.folioState, out);
 }

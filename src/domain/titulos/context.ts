@@ -14,7 +14,13 @@ export interface RenapoRecord {
 }
 
 /** Everything the checks need from outside, prefetched by the pipeline: the domain does no I/O. */
-export interface TituloContext {
+export interface TituloContext extends TituloDocumentContext, TituloRegistryContext {}
+
+/**
+ * What the checks of the document itself need: facts of the lote, the same for every file, so
+ * these checks can run on any thread, in any order.
+ */
+export interface TituloDocumentContext {
   /** The service's date in Mexico City ('AAAA-MM-DD'), for "not in the future". */
   readonly today: string;
   /** The institution that owns the credentials. */
@@ -23,11 +29,18 @@ export interface TituloContext {
   readonly signersBySha256: ReadonlyMap<string, RegisteredSigner>;
   /** Authority certificates trusted for the Autenticacion node, by número de certificado. */
   readonly authorityCertificates: ReadonlyMap<string, EfirmaCertificate>;
-  /** Emulated RENAPO lookup; null when the RENAPO check is off. */
-  readonly renapo: ((curp: string) => RenapoRecord | undefined) | null;
   /** Whether the cadena is built with &, ", <, > XML-escaped (spec §3.4, open question; default false). */
   readonly cadenaEscapeXml: boolean;
+  readonly certificates: CertificateCache;
+}
+
+/**
+ * What the registry checks (the last ones, TIT-RENAPO-* and TIT-FOLIO-*) need: answers that depend
+ * on the registries and, for the folio, on the files before this one in the lote.
+ */
+export interface TituloRegistryContext {
+  /** Emulated RENAPO lookup; null when the RENAPO check is off. */
+  readonly renapo: ((curp: string) => RenapoRecord | undefined) | null;
   /** Uniqueness of folioControl: already registered (not cancelled), or registered earlier in this lote. */
   readonly folioState: (folioControl: string) => FolioState;
-  readonly certificates: CertificateCache;
 }

@@ -11,7 +11,7 @@ import type { EfirmaCertificate } from '../efirma/certificate-cache.js';
 import { verifySello } from '../efirma/sello.js';
 import { fielProblem, isValidOn, keyProblem, readCertificate, registrationProblem, signerOf, validityInMexicoCity } from '../shared/signer.js';
 import { cadenaForSigner, type CadenaParts } from './cadena.js';
-import type { TituloContext } from './context.js';
+import type { TituloDocumentContext } from './context.js';
 import { given, type FirmaResponsable } from './model.js';
 import * as msg from './sep-messages.js';
 
@@ -34,11 +34,11 @@ export interface FirmaInputs {
   readonly fechaExpedicion: string | undefined;
 }
 
-export function checkFirmas(firmas: readonly FirmaResponsable[], inputs: FirmaInputs, ctx: TituloContext, out: CheckResult[]): void {
+export function checkFirmas(firmas: readonly FirmaResponsable[], inputs: FirmaInputs, ctx: TituloDocumentContext, out: CheckResult[]): void {
   for (const firma of firmas) checkFirma(firma, inputs, ctx, out);
 }
 
-function checkFirma(firma: FirmaResponsable, inputs: FirmaInputs, ctx: TituloContext, out: CheckResult[]): void {
+function checkFirma(firma: FirmaResponsable, inputs: FirmaInputs, ctx: TituloDocumentContext, out: CheckResult[]): void {
   const node = firma.node;
   const cert = parse(firma, ctx, out);
   if (cert === undefined) {
@@ -98,7 +98,7 @@ function checkFirma(firma: FirmaResponsable, inputs: FirmaInputs, ctx: TituloCon
   }
 }
 
-function parse(firma: FirmaResponsable, ctx: TituloContext, out: CheckResult[]): EfirmaCertificate | undefined {
+function parse(firma: FirmaResponsable, ctx: TituloDocumentContext, out: CheckResult[]): EfirmaCertificate | undefined {
   const node = firma.node;
   if (!given(firma.certificadoResponsable)) {
     out.push(skip('FIRMA-CERT-PARSE', `${node}: certificadoResponsable is missing`, { node, attribute: 'certificadoResponsable' }));
@@ -159,7 +159,7 @@ function checkCurp(firma: FirmaResponsable, cert: EfirmaCertificate, out: CheckR
   }
 }
 
-function checkRegistrado(firma: FirmaResponsable, cert: EfirmaCertificate, ctx: TituloContext, out: CheckResult[]): void {
+function checkRegistrado(firma: FirmaResponsable, cert: EfirmaCertificate, ctx: TituloDocumentContext, out: CheckResult[]): void {
   const node = firma.node;
   const registered = ctx.signersBySha256.get(cert.sha256);
   const where = { node, attribute: 'certificadoResponsable', detail: { sha256: cert.sha256, numeroCertificado: cert.number } };

@@ -4,7 +4,7 @@
  * decides the state (per institution, cancellations freeing it); this only words the outcome.
  */
 import { fail, ok, skip, type CheckResult } from '../checks.js';
-import type { TituloContext } from './context.js';
+import type { TituloRegistryContext } from './context.js';
 import { given } from './model.js';
 import { folioPreviouslyRegistered } from './sep-messages.js';
 
@@ -12,7 +12,7 @@ const NODE = 'TituloElectronico';
 const ATTRIBUTE = 'folioControl';
 
 /** Both codes always get a result, so an operator sees that the lote-level check was made too. */
-export function checkFolio(folioControl: string | undefined, folioState: TituloContext['folioState'], out: CheckResult[]): void {
+export function checkFolio(folioControl: string | undefined, folioState: TituloRegistryContext['folioState'], out: CheckResult[]): void {
   if (!given(folioControl)) {
     out.push(skip('TIT-FOLIO-REGISTRADO', 'folioControl is missing', { node: NODE, attribute: ATTRIBUTE }));
     out.push(skip('TIT-FOLIO-LOTE', 'folioControl is missing', { node: NODE, attribute: ATTRIBUTE }));

@@ -4,7 +4,7 @@
  * normalised here.
  */
 import { fail, ok, skip, type CheckResult } from '../checks.js';
-import type { TituloContext } from './context.js';
+import type { TituloRegistryContext } from './context.js';
 import { given, type ProfesionistaAttributes } from './model.js';
 import { isCurp } from './formats.js';
 import { RENAPO_CURP_UNKNOWN, renapoNameInvalid } from './sep-messages.js';
@@ -12,7 +12,7 @@ import { RENAPO_CURP_UNKNOWN, renapoNameInvalid } from './sep-messages.js';
 const NODE = 'Profesionista';
 const NAME_FIELDS = ['nombre', 'primerApellido', 'segundoApellido'] as const;
 
-export function checkRenapo(p: ProfesionistaAttributes, renapo: TituloContext['renapo'], out: CheckResult[]): void {
+export function checkRenapo(p: ProfesionistaAttributes, renapo: TituloRegistryContext['renapo'], out: CheckResult[]): void {
   if (renapo === null) {
     out.push(skip('TIT-RENAPO-CURP', 'The RENAPO check is off', { node: NODE, attribute: 'curp' }));
     out.push(skip('TIT-RENAPO-NOMBRE', 'The RENAPO check is off', { node: NODE, attribute: 'nombre' }));

@@ -1,20 +1,22 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DgairOutcome, DgairSolicitudRow, EnvironmentColumn, PaymentMethod } from '../schema.js';
+import { DOCUMENT_COLUMNS, withDocuments } from './lotes.js';
 
 /** DGAIR authentication of títulos: solicitudes, the títulos they ask for, the authentications. */
 
 /** Every registration (current and cancelled) of these folios, with its XML and its authentication. */
 export async function registrationsOf(db: Kysely<Database>, environment: EnvironmentColumn, cveInstitucion: string, folios: readonly string[]) {
   if (folios.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('titulo')
     .innerJoin('documento', (join) => join.onRef('documento.lote_id', '=', 'titulo.lote_id').onRef('documento.position', '=', 'titulo.position'))
     .leftJoin('titulo_autenticacion as ta', 'ta.titulo_id', 'titulo.id')
-    .select(['titulo.id', 'titulo.folio_control', 'titulo.cancelled_at', 'documento.xml', 'ta.folio_digital'])
+    .select(['titulo.id', 'titulo.folio_control', 'titulo.cancelled_at', 'ta.folio_digital', ...DOCUMENT_COLUMNS])
     .where('titulo.environment', '=', environment)
     .where('titulo.cve_institucion', '=', cveInstitucion)
     .where('titulo.folio_control', 'in', [...folios])
     .execute();
+  return withDocuments(db, rows);
 }
 
 export interface NewSolicitud {
@@ -99,17 +101,18 @@ export function lockDueSolicitud(db: Kysely<Database>, id: number, now: Date) {
 }
 
 /** The títulos still to process, with the registration's state, its XML and any authentication. */
-export function pendingItems(db: Kysely<Database>, solicitudId: number) {
-  return db
+export async function pendingItems(db: Kysely<Database>, solicitudId: number) {
+  const rows = await db
     .selectFrom('dgair_solicitud_titulo as st')
     .innerJoin('titulo', 'titulo.id', 'st.titulo_id')
     .innerJoin('documento', (join) => join.onRef('documento.lote_id', '=', 'titulo.lote_id').onRef('documento.position', '=', 'titulo.position'))
     .leftJoin('titulo_autenticacion as ta', 'ta.titulo_id', 'st.titulo_id')
-    .select(['st.position', 'st.titulo_id', 'titulo.cancelled_at', 'documento.xml', 'ta.id as autenticacion_id'])
+    .select(['st.position', 'st.titulo_id', 'titulo.cancelled_at', 'ta.id as autenticacion_id', ...DOCUMENT_COLUMNS])
     .where('st.solicitud_id', '=', solicitudId)
     .where('st.outcome', 'is', null)
     .orderBy('st.position')
     .execute();
+  return withDocuments(db, rows);
 }
 
 /** Stores an authentication unless the título already has one; the id of the one that stands. */

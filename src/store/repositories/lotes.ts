@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import type { Database, EnvironmentColumn, LoteKind, LoteRow, LoteStatus, NewDocumento } from '../schema.js';
 
@@ -84,6 +85,63 @@ export async function readLoteArchivo(db: Kysely<Database>, loteId: number, byte
 }
 
 const PIECES_PER_READ = 4;
+
+/** The documento columns that give back a file of a lote (see withDocuments). */
+export const DOCUMENT_COLUMNS = ['documento.lote_id', 'documento.xml', 'documento.upload_offset', 'documento.upload_size', 'documento.upload_method'] as const;
+
+interface DocumentColumns {
+  lote_id: number;
+  xml: Uint8Array | null;
+  upload_offset: number | null;
+  upload_size: number | null;
+  upload_method: 0 | 8 | null;
+}
+
+/** Inflating a stored file never yields more than this (intake held every file to far less). */
+const MAX_STORED_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Rows carrying DOCUMENT_COLUMNS, each with `xml` set to its file's bytes: the copy rows stored
+ * before migration 0005 kept, or the file read back from the stored upload (only its own byte range,
+ * one query for every row) and inflated when the zip deflated it. `xml` is null when neither exists.
+ */
+export async function withDocuments<T extends DocumentColumns>(
+  db: Kysely<Database>,
+  rows: readonly T[],
+): Promise<Array<Omit<T, keyof DocumentColumns> & { xml: Buffer | null }>> {
+  const ranges: Array<{ row: number; lote: number; seq: number; from: number; length: number }> = [];
+  rows.forEach((r, row) => {
+    if (r.xml !== null || r.upload_offset === null || r.upload_size === null) return;
+    const end = r.upload_offset + r.upload_size;
+    for (let seq = Math.floor(r.upload_offset / ARCHIVO_PIECE); seq * ARCHIVO_PIECE < end; seq++) {
+      const from = Math.max(r.upload_offset, seq * ARCHIVO_PIECE);
+      const to = Math.min(end, (seq + 1) * ARCHIVO_PIECE);
+      ranges.push({ row, lote: r.lote_id, seq, from: from - seq * ARCHIVO_PIECE, length: to - from });
+    }
+  });
+  const pieces = new Map<number, Buffer[]>();
+  if (ranges.length > 0) {
+    const found = await sql<{ i: number; bytes: Uint8Array }>`
+      SELECT r.i, substring(a.bytes FROM r.from_byte + 1 FOR r.length) AS bytes
+      FROM unnest(${ranges.map((_, i) => i)}::int[], ${ranges.map((r) => r.lote)}::bigint[], ${ranges.map((r) => r.seq)}::int[],
+                  ${ranges.map((r) => r.from)}::int[], ${ranges.map((r) => r.length)}::int[]) AS r(i, lote_id, seq, from_byte, length)
+      JOIN lote_archivo a ON a.lote_id = r.lote_id AND a.seq = r.seq
+      ORDER BY r.i`.execute(db);
+    for (const { i, bytes } of found.rows) {
+      const { row } = ranges[i]!;
+      const list = pieces.get(row) ?? [];
+      list.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      pieces.set(row, list);
+    }
+  }
+  return rows.map((r, row) => {
+    const { lote_id: _lote, xml, upload_offset: _offset, upload_size: size, upload_method: method, ...rest } = r;
+    if (xml !== null) return { ...rest, xml: Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength) };
+    const data = pieces.has(row) ? Buffer.concat(pieces.get(row)!) : null;
+    if (data === null || data.length !== size) return { ...rest, xml: null };
+    return { ...rest, xml: method === 8 ? inflateRawSync(data, { maxOutputLength: MAX_STORED_FILE_BYTES }) : data };
+  });
+}
 
 /**
  * Claims the oldest lote that is pending, or whose lease expired (its worker died), with
@@ -277,14 +335,4 @@ export function listDocumentos(db: Kysely<Database>, loteId: number, withChecks:
     .where('lote_id', '=', loteId)
     .orderBy('position');
   return withChecks ? base.select('checks').execute() : base.execute();
-}
-
-/** The certificates a MEC upload authenticated, by position in the upload, with their sealed XML. */
-export function listSealedCertificados(db: Kysely<Database>, loteId: number) {
-  return db
-    .selectFrom('mec_certificado')
-    .select(['position', 'folio_digital', 'xml'])
-    .where('lote_id', '=', loteId)
-    .orderBy('position')
-    .execute();
 }

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, EnvironmentColumn, MecFolioRow, PaymentMethod, StoredPlan } from '../schema.js';
+import { sealedDocument } from '../../domain/certificados/sep-nodes.js';
+import type { Database, EnvironmentColumn, MecCertificadoRow, MecFolioRow, PaymentMethod, StoredPlan } from '../schema.js';
+import { DOCUMENT_COLUMNS, withDocuments } from './lotes.js';
 
 /** MEC registry: the institution's MEC id, campuses and the one active signer per campus. */
 
@@ -311,4 +313,46 @@ export async function requestCancellation(
   if (target.folio !== undefined) query = query.where('mec_folio_id', '=', (eb) => eb.selectFrom('mec_folio').select('id').where('folio', '=', target.folio as string));
   const rows = await query.returning('id').execute();
   return rows.map((r) => r.id);
+}
+
+/** The certificates a MEC upload authenticated, by position in the upload, with their sealed XML. */
+export async function listSealedCertificados(db: Kysely<Database>, loteId: number): Promise<Array<{ position: number; folio_digital: string; xml: Buffer }>> {
+  const rows = await db
+    .selectFrom('mec_certificado as c')
+    .innerJoin('documento', (join) => join.onRef('documento.lote_id', '=', 'c.lote_id').onRef('documento.position', '=', 'c.position'))
+    .select(['c.position', 'c.folio_digital', 'c.xml as sealed_xml', 'c.seal', 'c.seal_at', ...DOCUMENT_COLUMNS])
+    .where('c.lote_id', '=', loteId)
+    .orderBy('c.position')
+    .execute();
+  return sealedDocuments(db, rows);
+}
+
+/** One authenticated certificate's sealed XML. */
+export async function sealedCertificado(db: Kysely<Database>, row: Pick<MecCertificadoRow, 'lote_id' | 'position' | 'xml' | 'seal' | 'seal_at'>): Promise<Buffer> {
+  if (row.xml !== null) return Buffer.from(row.xml.buffer, row.xml.byteOffset, row.xml.byteLength);
+  const documento = await db
+    .selectFrom('documento')
+    .select(DOCUMENT_COLUMNS)
+    .where('documento.lote_id', '=', row.lote_id)
+    .where('documento.position', '=', row.position)
+    .executeTakeFirstOrThrow();
+  const [sealed] = await sealedDocuments(db, [{ ...documento, sealed_xml: null, seal: row.seal, seal_at: row.seal_at }]);
+  return sealed!.xml;
+}
+
+type SealedRow = Parameters<typeof withDocuments>[1][number] & { sealed_xml: Uint8Array | null; seal: string | null; seal_at: number | null };
+
+/**
+ * Sealed documents as stored before migration 0005, or made from the uploaded file (documento's
+ * range of the upload) with the seal inserted where it was taken: at the root's end tag.
+ */
+async function sealedDocuments<T extends SealedRow>(db: Kysely<Database>, rows: readonly T[]) {
+  const uploaded = await withDocuments(db, rows.map((r) => (r.sealed_xml === null ? r : { ...r, xml: null, upload_offset: null, upload_size: null })));
+  return rows.map((r, i) => {
+    const { sealed_xml: stored, seal, seal_at: at, lote_id: _lote, xml: _xml, upload_offset: _offset, upload_size: _size, upload_method: _method, ...rest } = r;
+    if (stored !== null) return { ...rest, xml: Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength) };
+    const original = uploaded[i]!.xml;
+    if (original === null || seal === null || at === null) throw new Error(`a sealed certificate of lote ${r.lote_id} cannot be read back: its uploaded file is missing`);
+    return { ...rest, xml: sealedDocument(original, { text: seal, at }) };
+  });
 }

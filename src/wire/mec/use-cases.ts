@@ -10,7 +10,8 @@ import { Refusal } from '../../refusal.js';
 import type { CheckResult } from '../../domain/checks.js';
 import type { WsPrincipal } from '../../registry/authenticator.js';
 import { decodeChecks } from '../../store/check-codec.js';
-import { findLoteSummary, listDocumentos, listSealedCertificados } from '../../store/repositories/lotes.js';
+import { findLoteSummary, listDocumentos } from '../../store/repositories/lotes.js';
+import { listSealedCertificados } from '../../store/repositories/mec.js';
 import type { Database, MecFolioRow, StoredCheck } from '../../store/schema.js';
 import type { ConsultaOutcome, Credentials } from '../../titulos/met-service.js';
 import type { MetUseCases } from '../../titulos/met-use-cases.js';
@@ -126,7 +127,7 @@ export class MecSoapUseCases {
         folioControl: d.folio_control,
         errors: d.estatus === 1 ? [] : errorTexts('checks' in d ? decodeChecks(d.checks as Array<string | StoredCheck>) : [], d.descripcion),
       })),
-      sealed: sealed.map((c) => ({ position: c.position, folioDigital: c.folio_digital, xml: Buffer.from(c.xml.buffer, c.xml.byteOffset, c.xml.byteLength) })),
+      sealed: sealed.map((c) => ({ position: c.position, folioDigital: c.folio_digital, xml: c.xml })),
     };
   }
 

@@ -350,6 +350,10 @@ function base64Fault(name: string, detail: string): EnvelopeError {
 function decodeBase64InPlace(buf: Buffer, segments: readonly Segment[], name: string): Buffer {
   const first = segments[0];
   if (!first) return Buffer.alloc(0);
+  if (segments.length === 1) {
+    const plain = decodePlainBase64InPlace(buf, first);
+    if (plain !== null) return plain;
+  }
   const out0 = first.start;
   let w = out0;
   let acc = 0, n = 0, pads = 0;
@@ -391,6 +395,34 @@ function decodeBase64InPlace(buf: Buffer, segments: readonly Segment[], name: st
   }
   if (n !== 0) throw base64Fault(name, 'longitud no múltiplo de 4 / length is not a multiple of 4');
   return buf.subarray(out0, w);
+}
+
+/**
+ * Characters of base64 handed to Node's decoder at once: a multiple of 4, and small enough that each
+ * window's string is an ordinary young object, gone at the next scavenge (a 70 MB upload in 1 MiB
+ * strings grew RSS by ≈40 MB until a full collection).
+ */
+const NATIVE_WINDOW = 64 * 1024;
+
+/**
+ * The usual case, fast: one segment of nothing but base64 digits and final padding, as clients
+ * send archivoBase64. A scan that decodes nothing decides whether it is that case; Node's own
+ * decoder then writes the bytes in place, a window at a time (each window is copied out as a string
+ * before its bytes are written, and the write position never passes the read position). Gives the
+ * same bytes as the general decoder; null when the segment needs that one (whitespace, references,
+ * misplaced padding, an invalid byte, a length that is not a multiple of 4), which also words the fault.
+ */
+function decodePlainBase64InPlace(buf: Buffer, segment: Segment): Buffer | null {
+  const { start, end } = segment;
+  if ((end - start) % 4 !== 0) return null;
+  let digitsEnd = end;
+  for (let pads = 0; pads < 2 && digitsEnd > start && buf[digitsEnd - 1] === 0x3d; pads++) digitsEnd--;
+  for (let i = start; i < digitsEnd; i++) if ((B64[buf[i] as number] as number) >= 64) return null;
+  let w = start;
+  for (let r = start; r < end; r += NATIVE_WINDOW) {
+    w += buf.write(buf.toString('latin1', r, Math.min(end, r + NATIVE_WINDOW)), w, 'base64');
+  }
+  return buf.subarray(start, w);
 }
 
 // ------------------------------------------------------------------------------------------ fields

@@ -1,0 +1,101 @@
+/**
+ * The main thread's side of a lote's evaluation: its files go to an executor (the evaluation
+ * threads, or this thread when there are none) a chunk at a time, a few chunks ahead, and come back
+ * prepared, in upload order, for the registry checks and the storing (src/jobs/prepared-file.ts).
+ */
+import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
+import type { CheckResult } from '../domain/checks.js';
+import type { IntakeLimits } from '../intake/limits.js';
+import type { EvaluationPool, LoteExecutor } from './evaluation-pool.js';
+import { prepareFile, preparerFor, type LoteFacts, type PreparedByKind } from './file-preparation.js';
+import { fileData, type LoteFile } from './lote-file.js';
+import { isUnreadable } from './prepared-file.js';
+
+/** A file of the lote does not inflate as its zip declares: the lote fails as a package (uploadFailure says how). */
+export class UnreadableUpload extends Error {
+  override readonly name = 'UnreadableUpload';
+
+  constructor(readonly check: CheckResult) {
+    super(check.explanation);
+  }
+}
+
+/** The pool's threads when it has any, else this thread. */
+export function loteExecutor<K extends LoteFacts['kind']>(
+  pool: EvaluationPool | null | undefined,
+  facts: Extract<LoteFacts, { kind: K }>,
+  limits: IntakeLimits,
+  certificates: CertificateCache,
+): { executor: LoteExecutor<PreparedByKind[K]>; ahead: number } {
+  if (pool && pool.size > 0) return { executor: pool.openLote(facts, limits), ahead: 2 * pool.size };
+  const preparer = preparerFor(facts as LoteFacts, certificates);
+  const executor: LoteExecutor<PreparedByKind[K]> = {
+    prepare: async (files, archive) => files.map((file) => prepareFile(fileData(file, archive), preparer, limits) as PreparedByKind[K]),
+    close: () => {},
+  };
+  return { executor, ahead: 1 };
+}
+
+export interface PreparedChunk<P> {
+  /** Position in the lote of the chunk's first file. */
+  readonly start: number;
+  readonly files: readonly LoteFile[];
+  readonly prepared: readonly P[];
+}
+
+/**
+ * The lote's files prepared, a chunk at a time, in upload order, with `ahead` chunks at the
+ * executor. Throws UnreadableUpload at the first chunk holding a file that does not inflate.
+ */
+export async function* preparedChunks<P extends object>(
+  files: readonly LoteFile[],
+  archive: Buffer,
+  executor: LoteExecutor<P>,
+  ahead: number,
+): AsyncGenerator<PreparedChunk<P>> {
+  const ranges = [...chunkRanges(files)];
+  const jobs: Array<ReturnType<LoteExecutor<P>['prepare']> | undefined> = [];
+  const submit = (i: number): void => {
+    const range = ranges[i];
+    if (range === undefined) return;
+    const job = executor.prepare(files.slice(range[0], range[1]), archive);
+    job.catch(() => {}); // awaited in order below; a lote that fails early leaves later jobs unheard
+    jobs[i] = job;
+  };
+  for (let i = 0; i < ahead; i++) submit(i);
+  for (const [i, [start, end]] of ranges.entries()) {
+    const prepared = await jobs[i]!;
+    jobs[i] = undefined;
+    submit(i + ahead);
+    const unreadable = prepared.find(isUnreadable);
+    if (unreadable !== undefined) throw new UnreadableUpload(unreadable.unreadable);
+    yield { start, files: files.slice(start, end), prepared: prepared as P[] };
+  }
+}
+
+/**
+ * Files per chunk, and inflated bytes per chunk past its first file: small enough that the first
+ * results are stored early and the last store, which nothing overlaps, is short; large enough for few
+ * messages and round trips (bench/README.md).
+ */
+const CHUNK_FILES = 128;
+const CHUNK_BYTES = 2 * 1024 * 1024;
+
+function inflatedSize(file: LoteFile): number {
+  return 'bytes' in file ? file.bytes.length : file.uncompressedSize;
+}
+
+/** [start, end) ranges of at most CHUNK_FILES files and, past the first file, CHUNK_BYTES inflated. */
+function* chunkRanges(files: readonly LoteFile[]): Generator<[number, number]> {
+  let start = 0;
+  while (start < files.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < files.length && end - start < CHUNK_FILES && (end === start || bytes + inflatedSize(files[end]!) <= CHUNK_BYTES)) {
+      bytes += inflatedSize(files[end]!);
+      end++;
+    }
+    yield [start, end];
+    start = end;
+  }
+}

@@ -1,0 +1,70 @@
+import type { PackageEntry } from '../intake/package.js';
+
+/** An upload as this process received it: the file and, when the request already unpacked it, its files. */
+export interface ReceivedUpload {
+  readonly archivo: Buffer;
+  readonly entries?: readonly PackageEntry[];
+}
+
+export interface UploadHandoffOptions {
+  /** Most bytes held at once; an upload that does not fit is simply not held. */
+  readonly maxBytes: number;
+  /** An upload not taken within this time (another process claimed it) is dropped. */
+  readonly ttlMs: number;
+  readonly now?: () => number;
+}
+
+interface Held {
+  readonly upload: ReceivedUpload;
+  readonly bytes: number;
+  readonly until: number;
+}
+
+/**
+ * Uploads this process has just committed, held in memory for its own lote worker, which usually
+ * claims them a moment later: the worker then does not read back what was just written (PostgreSQL
+ * returns bytea as hex text, twice the upload's size through the socket and the driver). Only a
+ * shortcut: a lote claimed by another process, or not claimed in time, is read from the database,
+ * and the stored upload stays the one source of truth (the bytes held are the bytes committed).
+ */
+export class UploadHandoff {
+  private readonly held = new Map<number, Held>();
+  private heldBytes = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: UploadHandoffOptions) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Call once the lote's transaction has committed. */
+  offer(loteId: number, upload: ReceivedUpload): void {
+    this.expire();
+    const bytes = upload.archivo.byteLength + (upload.entries ?? []).reduce((sum, entry) => sum + entry.bytes.byteLength, 0);
+    if (this.heldBytes + bytes > this.options.maxBytes) return;
+    this.held.set(loteId, { upload, bytes, until: this.now() + this.options.ttlMs });
+    this.heldBytes += bytes;
+  }
+
+  /** The upload of a lote this process committed and still holds, once; undefined otherwise. */
+  take(loteId: number): ReceivedUpload | undefined {
+    const held = this.held.get(loteId);
+    if (held === undefined) return undefined;
+    this.forget(loteId, held);
+    this.expire();
+    return held.until >= this.now() ? held.upload : undefined;
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const [loteId, held] of this.held) if (held.until < now) this.forget(loteId, held);
+  }
+
+  private forget(loteId: number, held: Held): void {
+    this.held.delete(loteId);
+    this.heldBytes -= held.bytes;
+  }
+}
