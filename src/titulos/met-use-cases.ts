@@ -97,7 +97,7 @@ export class MetUseCases implements MetService {
     const found = await this.ownLote(auth, numeroLote);
     if (found.kind !== 'found') return found;
     if (!this.isFinished(found.lote)) return { kind: 'processing', numeroLote };
-    const documentos = await listDocumentos(this.deps.db, found.lote.id, false);
+    const documentos = await listDocumentos(this.deps.db, found.lote.id, 'none');
     const rows = documentos.map((d) => ({ archivo: d.archivo, estatus: d.estatus, descripcion: d.descripcion, folioControl: d.folio_control }));
     return { kind: 'ready', numeroLote, rows };
   }
@@ -154,7 +154,7 @@ export class MetUseCases implements MetService {
       counts: finished ? { total: lote.total ?? 0, registered: lote.registered ?? 0, rejected: lote.rejected ?? 0 } : null,
     };
     if (!finished) return detail;
-    const documentos = await listDocumentos(this.deps.db, lote.id, true);
+    const documentos = await listDocumentos(this.deps.db, lote.id, checks);
     return {
       ...detail,
       documents: documentos.map((d) => ({
@@ -163,7 +163,7 @@ export class MetUseCases implements MetService {
         estatus: d.estatus,
         descripcion: d.descripcion,
         folioControl: d.folio_control,
-        checks: 'checks' in d ? selectChecks(decodeChecks(d.checks as Array<string | StoredCheck>), checks) : [],
+        checks: d.checks === null ? [] : selectChecks(decodeChecks(d.checks), checks),
       })),
     };
   }

@@ -9,7 +9,6 @@ import type { RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
 import { indexUpload, uploadFailure } from '../intake/package.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
-import type { LoteFile } from '../jobs/lote-file.js';
 import { loteExecutor, preparedChunks, UnreadableUpload } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256 } from '../registry/signer-lookup.js';

@@ -21,7 +21,7 @@ import { loadConfig } from '../../src/config.js';
 import { ADMIN_TOKEN, basicAuth, buildTestApp, type TestApp } from '../support/app.js';
 import { freshStore } from '../support/database.js';
 import { seedInstitution, tituloFor, zipOf } from '../support/met-scenario.js';
-import { mintEfirma, type MintedCredential } from '../support/pki.js';
+import { mintEfirma } from '../support/pki.js';
 import { buildTitulo, DEFAULT_CVE_INSTITUCION, DEFAULT_PROFESIONISTA, registeredSigner, tituloXml, type TituloValues } from '../support/titulo-fixture.js';
 
 const signer = mintEfirma();

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
-import type { Database, EnvironmentColumn, LoteKind, LoteRow, LoteStatus, NewDocumento } from '../schema.js';
+import type { Database, EnvironmentColumn, LoteKind, LoteRow, LoteStatus, NewDocumento, StoredCheck } from '../schema.js';
 
 export interface NewLote {
   environment: EnvironmentColumn;
@@ -328,11 +328,24 @@ export function listLotes(db: Kysely<Database>, filter: LoteFilter) {
   return query.execute();
 }
 
-export function listDocumentos(db: Kysely<Database>, loteId: number, withChecks: boolean) {
-  const base = db
+/**
+ * A lote's rows in upload order, with their checks: none, all, or only those of rows that hold an
+ * error or a warning (the rest come back with `checks` null, never read nor sent: for a lote of valid
+ * documents that is nearly all of the data). The stored text is matched as written: JSON.stringify
+ * writes `"status":"error"`, rows converted from jsonb by 0005 `"status": "error"`; a quote inside a
+ * value is escaped, so no text can imitate the pair.
+ */
+export function listDocumentos(db: Kysely<Database>, loteId: number, checks: 'none' | 'all' | 'problems') {
+  const selected =
+    checks === 'all'
+      ? sql<Array<string | StoredCheck> | null>`checks`
+      : checks === 'problems'
+        ? sql<Array<string | StoredCheck> | null>`CASE WHEN checks::text ~ '"status": ?"(error|warning)"' THEN checks END`
+        : sql<Array<string | StoredCheck> | null>`NULL::json`;
+  return db
     .selectFrom('documento')
-    .select(['position', 'archivo', 'folio_control', 'estatus', 'descripcion'])
+    .select(['position', 'archivo', 'folio_control', 'estatus', 'descripcion', selected.as('checks')])
     .where('lote_id', '=', loteId)
-    .orderBy('position');
-  return withChecks ? base.select('checks').execute() : base.execute();
+    .orderBy('position')
+    .execute();
 }

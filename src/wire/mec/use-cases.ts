@@ -115,7 +115,7 @@ export class MecSoapUseCases {
     if (own.kind !== 'found') return own;
     if (!this.deps.met.isFinished(own.lote)) return { kind: 'processing', numeroLote };
     const [documentos, sealed] = await Promise.all([
-      listDocumentos(this.deps.db, own.lote.id, true),
+      listDocumentos(this.deps.db, own.lote.id, 'problems'),
       listSealedCertificados(this.deps.db, own.lote.id),
     ]);
     return {
@@ -125,7 +125,7 @@ export class MecSoapUseCases {
         position: d.position,
         archivo: d.archivo,
         folioControl: d.folio_control,
-        errors: d.estatus === 1 ? [] : errorTexts('checks' in d ? decodeChecks(d.checks as Array<string | StoredCheck>) : [], d.descripcion),
+        errors: d.estatus === 1 ? [] : errorTexts(d.checks === null ? [] : decodeChecks(d.checks), d.descripcion),
       })),
       sealed: sealed.map((c) => ({ position: c.position, folioDigital: c.folio_digital, xml: c.xml })),
     };
