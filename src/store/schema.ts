@@ -92,6 +92,9 @@ export interface LoteArchivoTable {
   bytes: Bytes;
 }
 
+/** documento.checks: a check stored whole, compactly (`CODE|node|attribute`), or as its CHECK_DICTIONARY position. */
+export type StoredChecks = Array<number | string | StoredCheck>;
+
 export interface StoredCheck {
   code: string;
   status: 'ok' | 'error' | 'warning' | 'skipped';
@@ -111,7 +114,7 @@ export interface DocumentoTable {
   folio_control: string;
   estatus: 1 | 2;
   descripcion: string;
-  checks: Json<Array<string | StoredCheck>>;
+  checks: Json<StoredChecks>;
   /** The document itself, for rows stored before 0005; newer rows point into the upload instead. */
   xml: Bytes | null;
   /** Where the file lies in the upload (lote_archivo): `upload_size` bytes from `upload_offset`, stored (0) or deflated (8). */

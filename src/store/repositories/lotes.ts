@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
-import type { Database, EnvironmentColumn, LoteKind, LoteRow, LoteStatus, NewDocumento, StoredCheck } from '../schema.js';
+import type { Database, EnvironmentColumn, LoteKind, LoteRow, LoteStatus, NewDocumento, StoredChecks } from '../schema.js';
 
 export interface NewLote {
   environment: EnvironmentColumn;
@@ -338,10 +338,10 @@ export function listLotes(db: Kysely<Database>, filter: LoteFilter) {
 export function listDocumentos(db: Kysely<Database>, loteId: number, checks: 'none' | 'all' | 'problems') {
   const selected =
     checks === 'all'
-      ? sql<Array<string | StoredCheck> | null>`checks`
+      ? sql<StoredChecks | null>`checks`
       : checks === 'problems'
-        ? sql<Array<string | StoredCheck> | null>`CASE WHEN checks::text ~ '"status": ?"(error|warning)"' THEN checks END`
-        : sql<Array<string | StoredCheck> | null>`NULL::json`;
+        ? sql<StoredChecks | null>`CASE WHEN checks::text ~ '"status": ?"(error|warning)"' THEN checks END`
+        : sql<StoredChecks | null>`NULL::json`;
   return db
     .selectFrom('documento')
     .select(['position', 'archivo', 'folio_control', 'estatus', 'descripcion', selected.as('checks')])
