@@ -22,4 +22,4 @@ COPY bin ./bin
 EXPOSE 3000
 USER node
 ENV METMEC_MAX_HEAP_MB=256
-CMD ["sh", "-c", "exec node --max-old-space-size=${METMEC_MAX_HEAP_MB} dist/src/server.js"]
+CMD ["sh", "-c", "exec node --max-old-space-size=${METMEC_MAX_HEAP_MB} --max-semi-space-size=4 dist/src/server.js"]

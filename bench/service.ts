@@ -156,9 +156,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // starts at the RSS of the process it was forked from, so forking the service straight from this
   // process (holding the fixtures, ~0.5 GB for the 50 MB zip) would hand it our high-water mark. The
   // IPC channel (fd 3, NODE_CHANNEL_FD) passes through sh to node unchanged.
-  // The same V8 heap cap `npm start` gives the service (package.json, METMEC_MAX_HEAP_MB).
-  const heapCap = `--max-old-space-size=${process.env['METMEC_MAX_HEAP_MB'] || '256'}`;
-  const child = spawn('/bin/sh', ['-c', '"$0" "$@"; exit $?', process.execPath, heapCap, ...(options.execArgv ?? []), CHILD], {
+  // The same V8 heap flags `npm start` gives the service (package.json, METMEC_MAX_HEAP_MB).
+  const heapFlags = [`--max-old-space-size=${process.env['METMEC_MAX_HEAP_MB'] || '256'}`, '--max-semi-space-size=4'];
+  const child = spawn('/bin/sh', ['-c', '"$0" "$@"; exit $?', process.execPath, ...heapFlags, ...(options.execArgv ?? []), CHILD], {
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Its own process group, so a stuck service can be killed with its shell (killChild).

@@ -81,7 +81,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, VariableSpec>> = {
   METMEC_MAX_TOTAL_BYTES: { description: 'Cap on all inflated bytes of one zip', default: String(DEFAULT_INTAKE_LIMITS.maxTotalBytes) },
   METMEC_MAX_COMPRESSION_RATIO: { description: 'Cap on inflated/compressed size of a zip entry', default: String(DEFAULT_INTAKE_LIMITS.maxCompressionRatio) },
   METMEC_MAX_HEAP_MB: {
-    description: "V8 heap cap for `npm start` (read by the start script): old garbage is collected before the process grows past it",
+    description: "V8 heap cap for `npm start` (read by the start script, which also holds the young generation to 4 MB semi-spaces, as evaluation threads are held to 4 MB): old garbage is collected before the process grows past it",
     default: '256',
   },
   METMEC_CADENA_ESCAPE_XML: { description: 'Build the cadena with & " < > XML-escaped (spec §3.4 open question)', default: 'false' },

@@ -2,7 +2,6 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { CANCELLATION_RULES, type CancellationTarget } from '../certificados/cancellations.js';
 import { certificadoPage, certificadoView } from '../certificados/certificado-view.js';
-import { renderCertificadoPdf } from '../documents/certificado-pdf.js';
 import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
 import { parseSafeXml } from '../intake/xml.js';
 import { findCertificadoByFolioDigital, listCertificados, listFolios, sealedCertificado } from '../store/repositories/mec.js';
@@ -263,6 +262,8 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
       if (request.params.formato === 'xml') return reply.type('application/xml; charset=utf-8').send(xml);
       const parsed = parseSafeXml(xml);
       if (!parsed.ok) throw new Error(`stored certificate ${row.folio_digital} does not parse`);
+      // Loaded on first use: the PDF libraries are a tenth of the service's memory at rest.
+      const { renderCertificadoPdf } = await import('../documents/certificado-pdf.js');
       return reply.type('application/pdf').send(await renderCertificadoPdf(parsed.root, { verifyUrl: verificationUrl(request, row.folio_digital) }));
     },
   );

@@ -4,7 +4,6 @@
  * each entry named after the título's folioControl.
  */
 import yazl from 'yazl';
-import { renderConstanciaTituloPdf } from '../documents/constancia-titulo-pdf.js';
 import { parseSafeXml } from '../intake/xml.js';
 
 export interface AuthenticatedTitulo {
@@ -38,6 +37,8 @@ export async function titulosZip(titulos: readonly AuthenticatedTitulo[]): Promi
 export async function constanciaPdf(xml: Uint8Array, verifyUrl: string): Promise<Buffer> {
   const parsed = parseSafeXml(xml);
   if (!parsed.ok) throw new Error('a stored authenticated título does not parse');
+  // Loaded on first use: the PDF libraries are a tenth of the service's memory at rest.
+  const { renderConstanciaTituloPdf } = await import('../documents/constancia-titulo-pdf.js');
   return renderConstanciaTituloPdf(parsed.root, { verifyUrl });
 }
 

@@ -36,12 +36,18 @@ export class UploadHandoff {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Call once the lote's transaction has committed. */
+  /**
+   * Call once the lote's transaction has committed. Only the upload's own bytes are held: a view
+   * into a larger request body (a SOAP envelope decoded in place is 4/3 of its upload) is copied,
+   * so the body can go.
+   */
   offer(loteId: number, upload: ReceivedUpload): void {
     this.expire();
     const bytes = upload.archivo.byteLength + (upload.entries ?? []).reduce((sum, entry) => sum + entry.bytes.byteLength, 0);
     if (this.heldBytes + bytes > this.options.maxBytes) return;
-    this.held.set(loteId, { upload, bytes, until: this.now() + this.options.ttlMs });
+    const { archivo } = upload;
+    const own = archivo.byteLength === archivo.buffer.byteLength ? archivo : Buffer.from(archivo);
+    this.held.set(loteId, { upload: { ...upload, archivo: own }, bytes, until: this.now() + this.options.ttlMs });
     this.heldBytes += bytes;
   }
 
