@@ -71,7 +71,8 @@ export function mecClient(baseUrl: string): MecClient {
       if (!(typeof answer.numeroLote === 'number' && answer.numeroLote > 0)) throw new Error(`the upload was not accepted: ${JSON.stringify(answer)}`);
       return answer.numeroLote;
     },
-    carga: (numeroLote) => call<CargaView>('GET', `/api/v1/mec/cargas/${numeroLote}?checks=problems`, basic),
+    // A long poll: answered as soon as the upload is processed (waitSeconds at most).
+    carga: (numeroLote) => call<CargaView>('GET', `/api/v1/mec/cargas/${numeroLote}?checks=problems&wait=true&waitSeconds=120`, basic),
     folio: (folio) => call<FolioView>('GET', `/api/v1/mec/folios/${encodeURIComponent(folio)}`, basic),
   };
 }

@@ -8,6 +8,7 @@ import { AdjustableClock } from './clock.js';
 import type { Config } from './config.js';
 import { CertificateCache } from './domain/efirma/certificate-cache.js';
 import { EvaluationPool } from './jobs/evaluation-pool.js';
+import { LoteEvents } from './jobs/lote-events.js';
 import { LoteWorker } from './jobs/lote-worker.js';
 import { UploadHandoff, type ReceivedUpload } from './jobs/upload-handoff.js';
 import { Authenticator } from './registry/authenticator.js';
@@ -56,6 +57,8 @@ export interface Services {
   readonly authority: Authority;
   readonly dgair: DgairSolicitudes;
   readonly worker: LoteWorker;
+  /** Lotes this process's worker has just finished, for clients waiting on them. */
+  readonly loteEvents: LoteEvents;
   /** A whole seed document (registry and MEC parts) in one transaction. */
   readonly applySeed: (seed: SeedDocument) => Promise<SeedSummary>;
 }
@@ -82,8 +85,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const authority = loadAuthority({ ...config.authority, official: DEFAULT_AUTHORITY_OFFICIAL });
   const evaluationPool = new EvaluationPool(options.evaluationThreads ?? config.worker.evaluationThreads);
   const handoff = new UploadHandoff({ maxBytes: 2 * config.limits.maxUploadBytes, ttlMs: HANDOFF_TTL_MS });
+  const loteEvents = new LoteEvents();
   const worker = new LoteWorker({
     db: store.db,
+    onProcessed: (lote) => loteEvents.processed(lote.environment, lote.numero_lote),
     pollMs: config.worker.pollMs,
     leaseSeconds: config.worker.leaseSeconds,
     maxAttempts: config.worker.maxAttempts,
@@ -122,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mecCancellations = new MecCancellations(store.db, clock, holidayCalendar(config.holidays));
   const dgair = new DgairSolicitudes({ db: store.db, clock, authority, xmlLimits: config.limits.xml });
   const applySeed = (seed: SeedDocument) => registry.applySeed(seed, [(part, trx) => mecRegistry.applySeed(part, trx)]);
-  app.decorate('services', { config, store, clock, met, registry, mecRegistry, folios, mecCancellations, authority, dgair, worker, applySeed });
+  app.decorate('services', { config, store, clock, met, registry, mecRegistry, folios, mecCancellations, authority, dgair, worker, loteEvents, applySeed });
 
   // onClose hooks run last-added first: the pool closes after the worker has stopped.
   app.addHook('onClose', async () => evaluationPool.close());

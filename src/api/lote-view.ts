@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Services } from '../app.js';
 import type { LoteKind } from '../store/schema.js';
@@ -52,7 +51,17 @@ export const LoteDetailSchema = Type.Object({
   ),
 });
 
-/** Polls until the lote is processed or the timeout passes; returns the last view. */
+/** `?wait=true&waitSeconds=`: answer once the lote is processed, or when the wait is over. */
+export const WaitQuery = {
+  wait: Type.Optional(Type.Boolean({ description: 'answer once the lote is processed (up to waitSeconds)' })),
+  waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+};
+
+/**
+ * The lote's view once it is processed, or when `timeoutMs` has passed (the last view). Woken at
+ * once when this process's worker finishes it (LoteEvents); a lote finished by another process, or
+ * held back by the emulated processing delay, is seen at the next look, every RECHECK_MS.
+ */
 export async function waitForLote(
   services: Services,
   principal: { environment: 'qa' | 'prod'; cveInstitucion: string },
@@ -63,8 +72,11 @@ export async function waitForLote(
 ): Promise<LoteDetail | undefined> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
+    const announced = services.loteEvents.next(principal.environment, numeroLote, Math.max(0, Math.min(RECHECK_MS, deadline - performance.now())));
     const detail = await services.met.loteDetail(principal, numeroLote, kind, checks);
     if (!detail || detail.status === 'processed' || performance.now() >= deadline) return detail;
-    await sleep(20);
+    await announced;
   }
 }
+
+const RECHECK_MS = 250;

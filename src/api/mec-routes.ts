@@ -6,7 +6,7 @@ import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
 import { parseSafeXml } from '../intake/xml.js';
 import { findCertificadoByFolioDigital, listCertificados, listFolios, sealedCertificado } from '../store/repositories/mec.js';
 import { ApiError } from './errors.js';
-import { ChecksQuery, LoteDetailSchema, waitForLote } from './lote-view.js';
+import { ChecksQuery, LoteDetailSchema, waitForLote, WaitQuery } from './lote-view.js';
 import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
 
 /** Filters of a certificate listing (institution and operators alike). */
@@ -93,8 +93,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
         consumes: [...RAW_UPLOAD_TYPES, 'multipart/form-data'],
         querystring: Type.Object({
           nombreArchivo: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
-          wait: Type.Optional(Type.Boolean()),
-          waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+          ...WaitQuery,
           checks: ChecksQuery,
         }),
       },
@@ -124,13 +123,17 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
         tags,
         security,
         params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
-        querystring: Type.Object({ checks: ChecksQuery }),
+        querystring: Type.Object({ checks: ChecksQuery, ...WaitQuery }),
         response: { 200: LoteDetailSchema },
       },
     },
     async (request) => {
       const principal = await principalOf(request);
-      const detail = await met.loteDetail(principal, request.params.numeroLote, 'certificados', request.query.checks);
+      const { numeroLote } = request.params;
+      const { checks, wait, waitSeconds = 30 } = request.query;
+      const detail = wait
+        ? await waitForLote(app.services, principal, numeroLote, waitSeconds * 1000, 'certificados', checks)
+        : await met.loteDetail(principal, numeroLote, 'certificados', checks);
       if (!detail) throw new ApiError('NOT_FOUND', `upload ${request.params.numeroLote} does not exist for ${principal.usuario}`);
       return detail;
     },

@@ -4,7 +4,7 @@ import type { Credentials } from '../titulos/met-service.js';
 import { buildResultsPackage } from '../wire/met/results-package.js';
 import { ApiError } from './errors.js';
 import { acceptUploads, authenticateBasic, basicCredentials, defaultUploadName, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
-import { ChecksQuery, LoteDetailSchema, waitForLote } from './lote-view.js';
+import { ChecksQuery, LoteDetailSchema, waitForLote, WaitQuery } from './lote-view.js';
 
 
 /**
@@ -30,8 +30,7 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
         consumes: [...RAW_UPLOAD_TYPES, 'multipart/form-data'],
         querystring: Type.Object({
           nombreArchivo: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
-          wait: Type.Optional(Type.Boolean({ description: 'answer once the lote is processed (up to waitSeconds)' })),
-          waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+          ...WaitQuery,
           checks: ChecksQuery,
         }),
       },
@@ -63,13 +62,17 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
         tags: ['títulos'],
         security: [{ webService: [] }],
         params: Type.Object({ numeroLote: Type.Integer({ minimum: 1 }) }),
-        querystring: Type.Object({ checks: ChecksQuery }),
+        querystring: Type.Object({ checks: ChecksQuery, ...WaitQuery }),
         response: { 200: LoteDetailSchema },
       },
     },
     async (request) => {
       const principal = await principalOf(request);
-      const detail = await met.loteDetail(principal, request.params.numeroLote, 'titulos', request.query.checks);
+      const { numeroLote } = request.params;
+      const { checks, wait, waitSeconds = 30 } = request.query;
+      const detail = wait
+        ? await waitForLote(app.services, principal, numeroLote, waitSeconds * 1000, 'titulos', checks)
+        : await met.loteDetail(principal, numeroLote, 'titulos', checks);
       if (!detail) throw new ApiError('NOT_FOUND', `lote ${request.params.numeroLote} does not exist for ${principal.usuario} in ${principal.environment}`);
       return detail;
     },

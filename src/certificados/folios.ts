@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { unpackUpload } from '../intake/package.js';
+import { indexUpload, inflateIndexed, uploadFailure } from '../intake/package.js';
 import type { ReceivedUpload } from '../jobs/upload-handoff.js';
 import type { WsPrincipal } from '../registry/authenticator.js';
 import { insertLote } from '../store/repositories/lotes.js';
@@ -133,39 +133,56 @@ export class MecFolios {
     const row = await this.find(principal, folio);
     const state = this.state(row);
     if (state !== 'active') return { kind: 'rejected', reason: refusal(state, row) };
-    const unpacked = await unpackUpload(nombreArchivo, archivo, this.limits);
-    if (!unpacked.ok) return { kind: 'rejected', reason: 'the upload cannot be read as certificates', check: unpacked.error };
+    // The count from the zip's directory alone; the files are inflated and checked (caps, CRC) below
+    // while the upload is being stored, and a failure there rolls the attempt back.
+    const files = await indexUpload(nombreArchivo, archivo, this.limits);
     const pending = row.certificados - row.authenticated;
-    if (unpacked.entries.length !== pending) {
+    if (files === null || files.length !== pending) {
+      const failure = await uploadFailure(nombreArchivo, archivo, this.limits);
+      if (failure !== null || files === null) return unreadable(failure);
       return {
         kind: 'rejected',
-        reason: `folio ${folio} expects exactly ${pending} certificate(s) in this upload; the file holds ${unpacked.entries.length}`,
-        detail: { expected: pending, found: unpacked.entries.length },
+        reason: `folio ${folio} expects exactly ${pending} certificate(s) in this upload; the file holds ${files.length}`,
+        detail: { expected: pending, found: files.length },
       };
     }
     const now = this.clock.now();
-    const accepted = await this.db.transaction().execute(async (trx) => {
-      const attempt = await consumeAttempt(trx, row.id, now, FOLIO_RULES.maxAttempts);
-      if (!attempt) return undefined;
-      const lote = await insertLote(trx, {
-        environment: row.environment,
-        cveInstitucion: row.cve_institucion,
-        usuario: principal.usuario,
-        channel,
-        nombreArchivo,
-        archivo,
-        receivedAt: now,
-        kind: 'certificados',
-        mecFolioId: row.id,
-        attemptNo: attempt.attempts_used,
+    const accepted = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const [entries, queued] = await Promise.all([
+          inflateIndexed(archivo, files, this.limits),
+          (async () => {
+            const attempt = await consumeAttempt(trx, row.id, now, FOLIO_RULES.maxAttempts);
+            if (!attempt) return undefined;
+            const lote = await insertLote(trx, {
+              environment: row.environment,
+              cveInstitucion: row.cve_institucion,
+              usuario: principal.usuario,
+              channel,
+              nombreArchivo,
+              archivo,
+              receivedAt: now,
+              kind: 'certificados',
+              mecFolioId: row.id,
+              attemptNo: attempt.attempts_used,
+            });
+            return { ...lote, attempt: attempt.attempts_used };
+          })(),
+        ]);
+        if (entries === null) throw new UnreadableUpload();
+        return queued && { ...queued, entries };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof UnreadableUpload) return error;
+        throw error;
       });
-      return { ...lote, attempt: attempt.attempts_used };
-    });
+    if (accepted instanceof UnreadableUpload) return unreadable(await uploadFailure(nombreArchivo, archivo, this.limits));
     if (!accepted) {
       const current = await this.find(principal, folio);
       return { kind: 'rejected', reason: refusal(this.state(current), current) };
     }
-    this.onUploadQueued(accepted.id, { archivo, entries: unpacked.entries });
+    this.onUploadQueued(accepted.id, { archivo, entries: accepted.entries });
     return { kind: 'accepted', numeroLote: accepted.numeroLote, attempt: accepted.attempt, attemptsLeft: FOLIO_RULES.maxAttempts - accepted.attempt };
   }
 
@@ -184,6 +201,15 @@ export class MecFolios {
     await this.db.updateTable('institution').set({ mec_production_granted_at: grantedAt }).where('cve_institucion', '=', cveInstitucion).execute();
     return { grantedAt, authenticatedInTest };
   }
+}
+
+/** Thrown out of an upload's transaction to roll it back: a file did not inflate as its zip declares. */
+class UnreadableUpload extends Error {
+  override readonly name = 'UnreadableUpload';
+}
+
+function unreadable(check: CheckResult | null): UploadOutcome {
+  return { kind: 'rejected', reason: 'the upload cannot be read as certificates', ...(check ? { check } : {}) };
 }
 
 function refusal(state: FolioState, row: MecFolioRow): string {

@@ -5,7 +5,7 @@
 import { fail } from '../domain/checks.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from './limits.js';
-import { indexZip, readZip, verifyZip, type FileLocation, type LocatedEntry } from './zip.js';
+import { indexZip, inflateEntry, readZip, verifyZip, type FileLocation, type LocatedEntry } from './zip.js';
 import { SEP_PACKAGE } from './messages.js';
 
 export type { FileLocation, LocatedEntry } from './zip.js';
@@ -52,6 +52,36 @@ export async function indexUpload(nombreArchivo: string, bytes: Buffer, limits: 
   if (isZip(bytes)) return indexZip(bytes, limits);
   return [loneXml(nombreArchivo, bytes)];
 }
+
+/**
+ * The files indexUpload located, inflated with the checks of unpackUpload's second pass (the sizes
+ * and caps, the CRC), giving the event loop a turn every few milliseconds; null at the first file
+ * that fails, which uploadFailure then names (every header was sound, so it is the same failure).
+ */
+export async function inflateIndexed(bytes: Buffer, files: ReadonlyArray<PackageEntry | LocatedEntry>, limits: IntakeLimits): Promise<PackageEntry[] | null> {
+  const entries: PackageEntry[] = [];
+  let total = 0;
+  let slice = performance.now();
+  for (const file of files) {
+    if ('bytes' in file) {
+      entries.push(file);
+      continue;
+    }
+    const inflated = inflateEntry(bytes, file, limits);
+    if (!inflated.ok) return null;
+    total += inflated.value.length;
+    if (total > limits.maxTotalBytes) return null;
+    entries.push({ name: file.name, bytes: inflated.value, location: { offset: file.offset, size: file.size, method: file.method } });
+    if (performance.now() - slice >= SLICE_MS) {
+      await new Promise(setImmediate);
+      slice = performance.now();
+    }
+  }
+  return entries;
+}
+
+/** How long inflating holds the event loop before it gives other work a turn. */
+const SLICE_MS = 10;
 
 function loneXml(nombreArchivo: string, bytes: Buffer): PackageEntry {
   return { name: nombreArchivo, bytes, location: { offset: 0, size: bytes.length, method: 0 } };

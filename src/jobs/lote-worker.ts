@@ -22,6 +22,8 @@ export interface LoteWorkerOptions {
   readonly maxAttempts?: number | undefined;
   /** The service clock, for the timestamps of a given-up lote. */
   readonly clock?: Clock | undefined;
+  /** Told once a lote's results are committed (processed, or given up). */
+  readonly onProcessed?: ((lote: LoteRow) => void) | undefined;
 }
 
 /**
@@ -82,6 +84,7 @@ export class LoteWorker {
     const started = performance.now();
     try {
       await this.options.process(lote, this.owner);
+      this.options.onProcessed?.(lote);
       this.options.log.info(
         { numeroLote: lote.numero_lote, environment: lote.environment, ms: Math.round(performance.now() - started) },
         'lote processed',
@@ -128,6 +131,7 @@ export class LoteWorker {
       },
     });
     const context = { err: error, numeroLote: lote.numero_lote, attempts };
+    if (finished) this.options.onProcessed?.(lote);
     if (finished) this.options.log.error(context, 'lote given up after repeated failures; answered with an internal-error row');
     else this.options.log.warn(context, 'could not give the lote up: its lease was lost (another worker has it)');
   }

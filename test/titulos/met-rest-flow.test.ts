@@ -141,3 +141,26 @@ t.test('multipart upload, and clear errors for an empty or unsupported body', as
   t.equal(queued.statusCode, 202);
   t.equal(queued.headers.location, `/api/v1/met/lotes/${queued.json().numeroLote}`);
 });
+
+t.test('GET ?wait=true answers as soon as this process finishes the lote, and after waitSeconds otherwise', async (t) => {
+  const testApp = await buildTestApp({ METMEC_WORKER: 'false' });
+  t.teardown(() => testApp.close());
+  const { app } = testApp;
+  const inst = await seedInstitution(testApp);
+  const auth = basicAuth(inst.usuario, inst.password);
+  const queued = await app.inject({ method: 'POST', url: '/api/v1/met/lotes', headers: { ...auth, 'content-type': 'application/xml' }, payload: tituloFor(testApp, inst, 'FOLIO-W') });
+  const { numeroLote } = queued.json() as { numeroLote: number };
+
+  const started = performance.now();
+  const unprocessed = await app.inject({ method: 'GET', url: `/api/v1/met/lotes/${numeroLote}?wait=true&waitSeconds=1`, headers: auth });
+  t.equal(unprocessed.json().status, 'received', 'nobody processed it: the last view, once the wait is over');
+  t.ok(performance.now() - started >= 1000, 'after waitSeconds');
+
+  const waiting = app.inject({ method: 'GET', url: `/api/v1/met/lotes/${numeroLote}?wait=true&waitSeconds=30&checks=problems`, headers: auth });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.ok(await app.services.worker.runOnce(), 'the worker processes it while the request waits');
+  const answered = performance.now();
+  const processed = await waiting;
+  t.match(processed.json(), { status: 'processed', counts: { registered: 1 }, documents: [{ folioControl: 'FOLIO-W', estatus: 1, checks: [] }] });
+  t.ok(performance.now() - answered < 200, 'answered at once, not at the next look');
+});
