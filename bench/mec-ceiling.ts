@@ -11,7 +11,7 @@
  * its responsible e.firma, the plan) is in memory and every folioControl is free.
  *
  * For context the same process measures the stages on their own, the sealing the service adds to
- * each SATISFACTORIO certificate (sealDec: two RSA signatures, then writeXml; not part of the
+ * each SATISFACTORIO certificate (decSealText: two RSA signatures, the two nodes written; not part of the
  * ceiling, as the MET ceiling stops at the checks too), and the raw primitives.
  *
  * Parent side: runMecCeiling() writes the zip and certificate to a temporary directory and runs this
@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_AUTHORITY_OFFICIAL, loadAuthority } from '../src/authority/authority.js';
 import { loadConfig } from '../src/config.js';
 import { checkDec, DEFAULT_DEC_OPTIONS, type DecContext, type RegisteredSigner } from '../src/domain/certificados/check-dec.js';
-import { sealDec } from '../src/domain/certificados/sep-nodes.js';
+import { decSealText } from '../src/domain/certificados/sep-nodes.js';
 import { errorsOf, hasErrors } from '../src/domain/checks.js';
 import { mexicoCityDateTimeText } from '../src/domain/dates.js';
 import { CertificateCache } from '../src/domain/efirma/certificate-cache.js';
@@ -32,7 +32,6 @@ import { parseCertificate } from '../src/domain/efirma/certificate.js';
 import { DEFAULT_INTAKE_LIMITS } from '../src/intake/limits.js';
 import { unpackUpload } from '../src/intake/package.js';
 import type { XmlElement } from '../src/intake/xml-tree.js';
-import { writeXml } from '../src/intake/xml-writer.js';
 import { parseSafeXml } from '../src/intake/xml.js';
 import { DEFAULT_ENTIDAD, DEFAULT_ID_CAMPUS, DEFAULT_ID_NOMBRE_INSTITUCION } from '../test/support/dec-fixture.js';
 import { rawYauzl, rsa2048SignPerSec, rsa2048VerifyPerSec, runPinnedChild, timedRuns } from './ceiling-support.js';
@@ -50,7 +49,7 @@ export interface MecCeilingResult {
     readonly unpackFilesPerSec: number;
     readonly parseDocsPerSec: number;
     readonly checkDocsPerSec: number;
-    /** sealDec (Dreoe + SepIpes, two RSA-2048 signatures) + writeXml, as the service does per SATISFACTORIO. */
+    /** decSealText (Dreoe + SepIpes, two RSA-2048 signatures, written as XML), as the service does per SATISFACTORIO. */
     readonly sealDocsPerSec: number;
   };
   readonly raw: { readonly rsa2048VerifyPerSec: number; readonly rsa2048SignPerSec: number; readonly yauzlUnzipFilesPerSec: number };
@@ -133,19 +132,18 @@ async function measure(dir: string): Promise<Omit<MecCeilingResult, 'pinned'>> {
     return roots.length;
   }, certificados);
 
-  // What the service adds per SATISFACTORIO certificate (process-upload.ts, evaluateOne).
+  // What the service adds per SATISFACTORIO certificate (certificados/prepare-dec.ts, DecPreparer).
   const authority = loadAuthority({ ...loadConfig({}).authority, official: DEFAULT_AUTHORITY_OFFICIAL });
   const sealRuns = await timedRuns(async () => {
     const stamp = mexicoCityDateTimeText(new Date());
     for (const root of roots) {
-      const sealed = sealDec(root, {
+      decSealText(root, {
         fechaDreoe: stamp,
         fechaSepIpes: stamp,
         folioDigital: randomUUID(),
         official: authority.official,
         authority: { numeroCertificado: authority.numeroCertificado, privateKey: authority.privateKey },
       });
-      Buffer.from(writeXml(sealed), 'utf8');
     }
     return roots.length;
   }, certificados);
