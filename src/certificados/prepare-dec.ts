@@ -12,12 +12,11 @@ import { decSealText } from '../domain/certificados/sep-nodes.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import type { RegisteredPlan } from '../domain/planes/plan.js';
 import type { RegisteredSigner } from '../domain/shared/signer.js';
-import type { FileLocation } from '../intake/package.js';
 import type { XmlLimits } from '../intake/xml.js';
 import { parseSafeXml } from '../intake/xml.js';
-import { locationOf, type LoteFile } from '../jobs/lote-file.js';
+import type { LoteFile } from '../jobs/lote-file.js';
 import { FolioBook } from '../jobs/folio-book.js';
-import { completedChecks, preparedChecks, type PreparedFile } from '../jobs/prepared-file.js';
+import { completeFile, preparedChecks, type CompletedFile, type PreparedFile } from '../jobs/prepared-file.js';
 
 /** The MEC's answer for an authenticated certificate (spec mec-certificados.md §4.6). */
 export const SATISFACTORIO = 'SATISFACTORIO';
@@ -105,15 +104,8 @@ export class DecPreparer {
   }
 }
 
-/** A certificate's result as stored: SEP's answer, every check, and the sealed document when authenticated. */
-export interface CompletedDec {
-  readonly position: number;
-  readonly archivo: string;
-  readonly folioControl: string;
-  readonly estatus: 1 | 2;
-  readonly descripcion: string;
-  readonly checks: string;
-  readonly location: FileLocation | null;
+/** A certificate's row as stored, with what the certificado row needs when it is authenticated. */
+export interface CompletedDec extends CompletedFile {
   /** Null for the one row of an upload that failed as a whole. */
   readonly prepared: PreparedDec | null;
   /** Set when the certificate is authenticated. */
@@ -138,18 +130,7 @@ export class DecCompleter {
   complete(prepared: PreparedDec, file: LoteFile, position: number): CompletedDec {
     const registryChecks: CheckResult[] = [];
     if (prepared.tail !== null) checkDecFolio(prepared.tail.folioControl, (folio) => this.folios.state(folio), registryChecks);
-    const { checks, estatus, descripcion } = completedChecks(prepared, registryChecks, SATISFACTORIO);
-    if (estatus === 1) this.folios.register(prepared.folioControl);
-    return {
-      position,
-      archivo: file.name,
-      folioControl: prepared.folioControl,
-      estatus,
-      descripcion,
-      checks,
-      location: locationOf(file),
-      prepared,
-      sealed: estatus === 1 ? prepared.sealed : null,
-    };
+    const completed = completeFile(prepared, file, position, registryChecks, SATISFACTORIO, this.folios);
+    return { ...completed, prepared, sealed: completed.estatus === 1 ? prepared.sealed : null };
   }
 }

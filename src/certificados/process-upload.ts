@@ -1,24 +1,22 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
-import { sepMessageOf, type CheckResult } from '../domain/checks.js';
 import type { DecOptions, RegisteredCampus } from '../domain/certificados/check-dec.js';
 import { mexicoCityDate, mexicoCityDateTimeText } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { indexUpload, uploadFailure } from '../intake/package.js';
+import { indexUpload } from '../intake/package.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
 import type { LoteFile } from '../jobs/lote-file.js';
-import { loteExecutor, preparedChunks, UnreadableUpload } from '../jobs/lote-pipeline.js';
+import { loteExecutor, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256, toRegisteredSigner } from '../registry/signer-lookup.js';
-import { encodeChecks } from '../store/check-codec.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { addAuthenticated, authenticatedFolioControls, currentPlans, listCampuses } from '../store/repositories/mec.js';
 import { findInstitution } from '../store/repositories/registry.js';
 import type { Database, LoteRow, NewMecCertificado } from '../store/schema.js';
 import { documentoRow, LeaseLostError } from '../titulos/process-lote.js';
 import { fromStoredPlan } from './plan-store.js';
-import { DecCompleter, type CompletedDec, type DecFacts, type SealingAuthority } from './prepare-dec.js';
+import { DecCompleter, type CompletedDec, type DecFacts, type PreparedDec, type SealingAuthority } from './prepare-dec.js';
 
 export { SATISFACTORIO, type SealingAuthority } from './prepare-dec.js';
 
@@ -55,15 +53,12 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
   try {
     return await storeUpload(context, async (trx, store) => {
       const completer = new DecCompleter();
-      let storing: Promise<void> = Promise.resolve();
-      for await (const chunk of preparedChunks(files, archive, executor, ahead)) {
+      const complete = async (chunk: PreparedChunk<PreparedDec>) => {
         const unknown = completer.unknownFolios(chunk.prepared);
         completer.learn(unknown, await authenticatedFolioControls(trx, lote.environment, lote.cve_institucion, unknown, startedAt));
-        const certificates = chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
-        await storing;
-        storing = store(certificates);
-      }
-      await storing;
+        return chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
+      };
+      await storeInOrder(preparedChunks(files, archive, executor, ahead), complete, store);
     });
   } catch (error) {
     if (error instanceof UnreadableUpload) return storeUnreadable(context, archive);
@@ -93,26 +88,10 @@ interface UploadContext {
   readonly startedAt: Date;
 }
 
-/** An upload that fails as a whole: one row naming it, with unpackUpload's first failure. */
+/** An upload that fails as a whole: the one row naming it. */
 async function storeUnreadable(context: UploadContext, archive: Buffer): Promise<{ authenticated: number; rejected: number }> {
-  const { lote, deps } = context;
-  const failure = await uploadFailure(lote.nombre_archivo, archive, deps.limits);
-  if (failure === null) throw new Error(`upload ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
-  return storeUpload(context, (_trx, store) => store([packageFailure(lote.nombre_archivo, failure)]));
-}
-
-function packageFailure(nombreArchivo: string, error: CheckResult): CompletedDec {
-  return {
-    position: 0,
-    archivo: nombreArchivo,
-    folioControl: '',
-    estatus: 2,
-    descripcion: sepMessageOf([error]) ?? '',
-    checks: encodeChecks([error]),
-    location: null,
-    prepared: null,
-    sealed: null,
-  };
+  const row = await packageFailureOf(context.lote, archive, context.deps.limits);
+  return storeUpload(context, (_trx, store) => store([{ ...row, prepared: null, sealed: null }]));
 }
 
 type Store = (certificates: readonly CompletedDec[]) => Promise<void>;

@@ -9,7 +9,9 @@ import type { IntakeLimits } from '../intake/limits.js';
 import type { EvaluationPool, LoteExecutor } from './evaluation-pool.js';
 import { prepareFile, preparerFor, type LoteFacts, type PreparedByKind } from './file-preparation.js';
 import { fileData, type LoteFile } from './lote-file.js';
-import { isUnreadable } from './prepared-file.js';
+import { uploadFailure } from '../intake/package.js';
+import type { LoteRow } from '../store/schema.js';
+import { isUnreadable, packageFailure, type CompletedFile } from './prepared-file.js';
 
 /** A file of the lote does not inflate as its zip declares: the lote fails as a package (uploadFailure says how). */
 export class UnreadableUpload extends Error {
@@ -71,6 +73,35 @@ export async function* preparedChunks<P extends object>(
     if (unreadable !== undefined) throw new UnreadableUpload(unreadable.unreadable);
     yield { start, files: files.slice(start, end), prepared: prepared as P[] };
   }
+}
+
+/**
+ * Each chunk completed (`complete`: the registry questions of its files answered, its rows made) in
+ * upload order and stored while the chunks after it are being prepared: the rows of one chunk go to
+ * the database while the next is completed.
+ */
+export async function storeInOrder<P extends object, R>(
+  chunks: AsyncIterable<PreparedChunk<P>>,
+  complete: (chunk: PreparedChunk<P>) => Promise<readonly R[]>,
+  store: (rows: readonly R[]) => Promise<void>,
+): Promise<void> {
+  let storing: Promise<void> = Promise.resolve();
+  for await (const chunk of chunks) {
+    const rows = await complete(chunk);
+    await storing;
+    storing = store(rows);
+  }
+  await storing;
+}
+
+/**
+ * The one row of a lote whose upload fails as a whole (SEP names the upload): the first failure in
+ * the zip's order, as unpackUpload finds it.
+ */
+export async function packageFailureOf(lote: Pick<LoteRow, 'nombre_archivo' | 'numero_lote'>, archive: Buffer, limits: IntakeLimits): Promise<CompletedFile> {
+  const failure = await uploadFailure(lote.nombre_archivo, archive, limits);
+  if (failure === null) throw new Error(`lote ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
+  return packageFailure(lote.nombre_archivo, failure);
 }
 
 /**

@@ -11,7 +11,10 @@
  * after file, which the tests compare.
  */
 import { hasErrors, sepMessageOf, type CheckResult } from '../domain/checks.js';
+import type { FileLocation } from '../intake/package.js';
 import { encodeChecks } from '../store/check-codec.js';
+import type { FolioBook } from './folio-book.js';
+import { locationOf, type LoteFile } from './lote-file.js';
 
 /** One file checked as far as the document alone allows. */
 export interface PreparedFile<Tail> {
@@ -41,16 +44,47 @@ export function preparedChecks(checks: readonly CheckResult[]): Pick<PreparedFil
   return { checks: encodeChecks(checks), failed, sepMessage: failed ? (sepMessageOf(checks) ?? '') : '' };
 }
 
-/** A document's final list and SEP's answer: its own checks, then the registry checks made on the lote's thread. */
-export function completedChecks(
-  prepared: Pick<PreparedFile<unknown>, 'checks' | 'failed' | 'sepMessage'>,
+/** A file's row as stored: SEP's answer, every check, and where the file lies in the upload. */
+export interface CompletedFile {
+  readonly position: number;
+  readonly archivo: string;
+  readonly folioControl: string;
+  readonly estatus: 1 | 2;
+  readonly descripcion: string;
+  /** encodeChecks of every check. */
+  readonly checks: string;
+  readonly location: FileLocation | null;
+}
+
+/**
+ * A file's row: its own checks, then the registry checks made on the lote's thread, SEP's answer
+ * (`passedMessage` when every check passed), its folio registered in `folios` when it passed.
+ */
+export function completeFile(
+  prepared: PreparedFile<unknown>,
+  file: LoteFile,
+  position: number,
   registryChecks: readonly CheckResult[],
   passedMessage: string,
-): { checks: string; estatus: 1 | 2; descripcion: string } {
+  folios: FolioBook,
+): CompletedFile {
   const checks = registryChecks.length === 0 ? prepared.checks : appendEncoded(prepared.checks, encodeChecks(registryChecks));
-  if (prepared.failed) return { checks, estatus: 2, descripcion: prepared.sepMessage };
-  if (hasErrors(registryChecks)) return { checks, estatus: 2, descripcion: sepMessageOf(registryChecks) ?? '' };
-  return { checks, estatus: 1, descripcion: passedMessage };
+  const failure = prepared.failed ? prepared.sepMessage : hasErrors(registryChecks) ? (sepMessageOf(registryChecks) ?? '') : undefined;
+  if (failure === undefined) folios.register(prepared.folioControl);
+  return {
+    position,
+    archivo: file.name,
+    folioControl: prepared.folioControl,
+    estatus: failure === undefined ? 1 : 2,
+    descripcion: failure ?? passedMessage,
+    checks,
+    location: locationOf(file),
+  };
+}
+
+/** The one row of an upload that fails as a whole: SEP names the upload itself. */
+export function packageFailure(nombreArchivo: string, error: CheckResult): CompletedFile {
+  return { position: 0, archivo: nombreArchivo, folioControl: '', estatus: 2, descripcion: sepMessageOf([error]) ?? '', checks: encodeChecks([error]), location: null };
 }
 
 /** Two encodeChecks texts (JSON arrays) as one. */

@@ -15,12 +15,11 @@ import {
   type TituloRegistryInputs,
 } from '../domain/titulos/check-titulo.js';
 import { TITULO_REGISTRADO } from '../domain/titulos/sep-messages.js';
-import type { FileLocation } from '../intake/package.js';
 import type { XmlLimits } from '../intake/xml.js';
 import { parseSafeXml } from '../intake/xml.js';
-import { locationOf, type LoteFile } from '../jobs/lote-file.js';
+import type { LoteFile } from '../jobs/lote-file.js';
 import { FolioBook } from '../jobs/folio-book.js';
-import { completedChecks, preparedChecks, type PreparedFile } from '../jobs/prepared-file.js';
+import { completeFile, preparedChecks, type CompletedFile, type PreparedFile } from '../jobs/prepared-file.js';
 
 /** The facts every título of a lote is checked against, in a form that can be posted to a thread. */
 export interface TituloFacts {
@@ -62,16 +61,8 @@ export class TituloPreparer {
   }
 }
 
-/** A título's row as stored: SEP's answer, every check, where the file lies in the upload, the graduate. */
-export interface CompletedTitulo {
-  readonly position: number;
-  readonly archivo: string;
-  readonly folioControl: string;
-  readonly estatus: 1 | 2;
-  readonly descripcion: string;
-  /** encodeChecks of every check. */
-  readonly checks: string;
-  readonly location: FileLocation | null;
+/** A título's row as stored, with the graduate. */
+export interface CompletedTitulo extends CompletedFile {
   readonly profesionista: TituloOutcome['profesionista'];
 }
 
@@ -119,17 +110,6 @@ export class TituloCompleter {
         registryChecks,
       );
     }
-    const { checks, estatus, descripcion } = completedChecks(prepared, registryChecks, TITULO_REGISTRADO);
-    if (estatus === 1) this.folios.register(prepared.folioControl);
-    return {
-      position,
-      archivo: file.name,
-      folioControl: prepared.folioControl,
-      estatus,
-      descripcion,
-      checks,
-      location: locationOf(file),
-      profesionista: prepared.profesionista,
-    };
+    return { ...completeFile(prepared, file, position, registryChecks, TITULO_REGISTRADO, this.folios), profesionista: prepared.profesionista };
   }
 }

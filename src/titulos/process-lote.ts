@@ -1,23 +1,20 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Authority } from '../authority/authority.js';
 import type { Clock } from '../clock.js';
-import type { CheckResult } from '../domain/checks.js';
 import { mexicoCityDate } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
-import { sepMessageOf } from '../domain/checks.js';
 import type { RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { indexUpload, uploadFailure } from '../intake/package.js';
+import { indexUpload } from '../intake/package.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
-import { loteExecutor, preparedChunks, UnreadableUpload } from '../jobs/lote-pipeline.js';
+import { loteExecutor, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256 } from '../registry/signer-lookup.js';
-import { encodeChecks } from '../store/check-codec.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
 import type { Database, LoteRow, NewDocumento } from '../store/schema.js';
-import { TituloCompleter, type CompletedTitulo, type TituloFacts } from './prepare-titulo.js';
+import { TituloCompleter, type CompletedTitulo, type PreparedTitulo, type TituloFacts } from './prepare-titulo.js';
 
 export interface ProcessLoteDeps {
   readonly db: Kysely<Database>;
@@ -73,19 +70,16 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   try {
     return await storeLote(context, async (trx, store) => {
       const completer = new TituloCompleter(deps.renapo);
-      let storing: Promise<void> = Promise.resolve();
-      for await (const chunk of preparedChunks(files, archive, executor, ahead)) {
+      const complete = async (chunk: PreparedChunk<PreparedTitulo>) => {
         const questions = completer.questions(chunk.prepared);
         const [registered, renapo] = await Promise.all([
           registeredFolios(trx, lote.environment, lote.cve_institucion, questions.folios),
           loadRenapo(trx, questions.curps),
         ]);
         completer.learn(questions, { registeredFolios: registered, renapo });
-        const documents = chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
-        await storing;
-        storing = store(documents);
-      }
-      await storing;
+        return chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
+      };
+      await storeInOrder(preparedChunks(files, archive, executor, ahead), complete, store);
     });
   } catch (error) {
     if (error instanceof UnreadableUpload) return storeUnreadable(context, archive);
@@ -102,28 +96,10 @@ export async function uploadOf(lote: LoteRow, deps: { db: Kysely<Database>; hand
   return readLoteArchivo(deps.db, lote.id, lote.archivo_bytes);
 }
 
-/**
- * An upload that fails as a whole gets the one row SEP writes for a package-level failure, naming
- * the upload; uploadFailure, the first failure in the zip's order as unpackUpload finds it, says which.
- */
+/** A lote whose upload fails as a whole: the one row SEP writes for it, naming the upload. */
 async function storeUnreadable(context: LoteContext, archive: Buffer): Promise<{ registered: number; rejected: number }> {
-  const { lote, deps } = context;
-  const failure = await uploadFailure(lote.nombre_archivo, archive, deps.limits);
-  if (failure === null) throw new Error(`lote ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
-  return storeLote(context, (_trx, store) => store([packageFailure(lote.nombre_archivo, failure)]));
-}
-
-function packageFailure(nombreArchivo: string, error: CheckResult): CompletedTitulo {
-  return {
-    position: 0,
-    archivo: nombreArchivo,
-    folioControl: '',
-    estatus: 2,
-    descripcion: sepMessageOf([error]) ?? '',
-    checks: encodeChecks([error]),
-    location: null,
-    profesionista: null,
-  };
+  const row = await packageFailureOf(context.lote, archive, context.deps.limits);
+  return storeLote(context, (_trx, store) => store([{ ...row, profesionista: null }]));
 }
 
 interface LoteContext {
