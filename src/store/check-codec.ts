@@ -13,13 +13,16 @@ import type { StoredCheck } from './schema.js';
 export function encodeChecks(checks: readonly CheckResult[]): string {
   let json = '[';
   for (const [i, check] of checks.entries()) {
-    const text = JSON.stringify(encodeCheck(check));
-    json += `${i === 0 ? '' : ','}${DICTIONARY_POSITIONS.get(text) ?? text}`;
+    const entry = encodeCheck(check);
+    // A compact string is looked up as it is; an object by its JSON text, which it is stored as otherwise.
+    const text = typeof entry === 'string' ? undefined : JSON.stringify(entry);
+    json += `${i === 0 ? '' : ','}${DICTIONARY_POSITIONS.get(text ?? (entry as string)) ?? text ?? JSON.stringify(entry)}`;
   }
   return `${json}]`;
 }
 
-const DICTIONARY_POSITIONS = new Map(CHECK_DICTIONARY.map((entry, position) => [JSON.stringify(entry), position]));
+/** Dictionary positions by compact string, and by JSON text for objects (no compact string starts with '{'). */
+const DICTIONARY_POSITIONS = new Map(CHECK_DICTIONARY.map((entry, position) => [typeof entry === 'string' ? entry : JSON.stringify(entry), position]));
 
 function encodeCheck(check: CheckResult): string | StoredCheck {
   if (check.status !== 'ok') return check;
