@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { indexUpload, inflateIndexed, uploadFailure } from '../intake/package.js';
+import { indexUpload, uploadFailure, verifyIndexed } from '../intake/package.js';
 import type { ReceivedUpload } from '../jobs/upload-handoff.js';
 import type { WsPrincipal } from '../registry/authenticator.js';
 import { insertLote } from '../store/repositories/lotes.js';
@@ -133,8 +133,8 @@ export class MecFolios {
     const row = await this.find(principal, folio);
     const state = this.state(row);
     if (state !== 'active') return { kind: 'rejected', reason: refusal(state, row) };
-    // The count from the zip's directory alone; the files are inflated and checked (caps, CRC) below
-    // while the upload is being stored, and a failure there rolls the attempt back.
+    // The count from the zip's directory alone; every file is inflated and checked (caps, CRC) below,
+    // one at a time while the upload is being stored, and a failure there rolls the attempt back.
     const files = await indexUpload(nombreArchivo, archivo, this.limits);
     const pending = row.certificados - row.authenticated;
     if (files === null || files.length !== pending) {
@@ -150,8 +150,8 @@ export class MecFolios {
     const accepted = await this.db
       .transaction()
       .execute(async (trx) => {
-        const [entries, queued] = await Promise.all([
-          inflateIndexed(archivo, files, this.limits),
+        const [sound, queued] = await Promise.all([
+          verifyIndexed(archivo, files, this.limits),
           (async () => {
             const attempt = await consumeAttempt(trx, row.id, now, FOLIO_RULES.maxAttempts);
             if (!attempt) return undefined;
@@ -170,8 +170,8 @@ export class MecFolios {
             return { ...lote, attempt: attempt.attempts_used };
           })(),
         ]);
-        if (entries === null) throw new UnreadableUpload();
-        return queued && { ...queued, entries };
+        if (!sound) throw new UnreadableUpload();
+        return queued;
       })
       .catch((error: unknown) => {
         if (error instanceof UnreadableUpload) return error;
@@ -182,7 +182,7 @@ export class MecFolios {
       const current = await this.find(principal, folio);
       return { kind: 'rejected', reason: refusal(this.state(current), current) };
     }
-    this.onUploadQueued(accepted.id, { archivo, entries: accepted.entries });
+    this.onUploadQueued(accepted.id, { archivo, files });
     return { kind: 'accepted', numeroLote: accepted.numeroLote, attempt: accepted.attempt, attemptsLeft: FOLIO_RULES.maxAttempts - accepted.attempt };
   }
 

@@ -30,7 +30,7 @@ export interface ProcessUploadDeps {
   readonly options: DecOptions;
   /** Threads that check and seal the certificates; absent (or size 0): this thread does. */
   readonly pool?: EvaluationPool | null | undefined;
-  /** Uploads this process received (already unpacked when they were counted against their folio). */
+  /** Uploads this process received (already indexed when they were counted against their folio). */
   readonly handoff?: UploadHandoff | undefined;
 }
 
@@ -69,13 +69,13 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
 }
 
 /**
- * The upload's files: as this process unpacked them when it counted them against their folio and
- * still holds them, else located in the stored upload (null when it does not unpack).
+ * The upload's files located in it: as this process indexed them when it counted them against their
+ * folio, when it still holds the upload, else indexed again (null when the upload does not unpack).
  */
 async function uploadFiles(lote: LoteRow, deps: ProcessUploadDeps): Promise<{ archive: Buffer; files: readonly LoteFile[] | null }> {
   const received = deps.handoff?.take(lote.id);
   if (received !== undefined && received.archivo.byteLength === lote.archivo_bytes) {
-    return { archive: received.archivo, files: received.entries ?? (await indexUpload(lote.nombre_archivo, received.archivo, deps.limits)) };
+    return { archive: received.archivo, files: received.files ?? (await indexUpload(lote.nombre_archivo, received.archivo, deps.limits)) };
   }
   const archive = await readLoteArchivo(deps.db, lote.id, lote.archivo_bytes);
   return { archive, files: await indexUpload(lote.nombre_archivo, archive, deps.limits) };

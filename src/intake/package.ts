@@ -54,30 +54,26 @@ export async function indexUpload(nombreArchivo: string, bytes: Buffer, limits: 
 }
 
 /**
- * The files indexUpload located, inflated with the checks of unpackUpload's second pass (the sizes
- * and caps, the CRC), giving the event loop a turn every few milliseconds; null at the first file
- * that fails, which uploadFailure then names (every header was sound, so it is the same failure).
+ * Whether every file indexUpload located inflates with the checks of unpackUpload's second pass
+ * (sizes and caps, the CRC), one at a time and let go, giving the event loop a turn every few
+ * milliseconds. When one does not, uploadFailure names it (every header was sound, so it is the same
+ * failure).
  */
-export async function inflateIndexed(bytes: Buffer, files: ReadonlyArray<PackageEntry | LocatedEntry>, limits: IntakeLimits): Promise<PackageEntry[] | null> {
-  const entries: PackageEntry[] = [];
+export async function verifyIndexed(bytes: Buffer, files: ReadonlyArray<PackageEntry | LocatedEntry>, limits: IntakeLimits): Promise<boolean> {
   let total = 0;
   let slice = performance.now();
   for (const file of files) {
-    if ('bytes' in file) {
-      entries.push(file);
-      continue;
-    }
+    if ('bytes' in file) continue;
     const inflated = inflateEntry(bytes, file, limits);
-    if (!inflated.ok) return null;
+    if (!inflated.ok) return false;
     total += inflated.value.length;
-    if (total > limits.maxTotalBytes) return null;
-    entries.push({ name: file.name, bytes: inflated.value, location: { offset: file.offset, size: file.size, method: file.method } });
+    if (total > limits.maxTotalBytes) return false;
     if (performance.now() - slice >= SLICE_MS) {
       await new Promise(setImmediate);
       slice = performance.now();
     }
   }
-  return entries;
+  return true;
 }
 
 /** How long inflating holds the event loop before it gives other work a turn. */

@@ -1,9 +1,9 @@
-import type { PackageEntry } from '../intake/package.js';
+import type { LoteFile } from './lote-file.js';
 
-/** An upload as this process received it: the file and, when the request already unpacked it, its files. */
+/** An upload as this process received it: the file and, when the request already indexed it, its files. */
 export interface ReceivedUpload {
   readonly archivo: Buffer;
-  readonly entries?: readonly PackageEntry[];
+  readonly files?: readonly LoteFile[];
 }
 
 export interface UploadHandoffOptions {
@@ -43,7 +43,7 @@ export class UploadHandoff {
    */
   offer(loteId: number, upload: ReceivedUpload): void {
     this.expire();
-    const bytes = upload.archivo.byteLength + (upload.entries ?? []).reduce((sum, entry) => sum + entry.bytes.byteLength, 0);
+    const bytes = upload.archivo.byteLength;
     if (this.heldBytes + bytes > this.options.maxBytes) return;
     const { archivo } = upload;
     const own = archivo.byteLength === archivo.buffer.byteLength ? archivo : Buffer.from(archivo);
