@@ -10,7 +10,7 @@ import { CertificateCache } from './domain/efirma/certificate-cache.js';
 import { EvaluationPool } from './jobs/evaluation-pool.js';
 import { LoteEvents } from './jobs/lote-events.js';
 import { LoteWorker } from './jobs/lote-worker.js';
-import { UploadHandoff, type ReceivedUpload } from './jobs/upload-handoff.js';
+import { UploadHandoff, type LoteIntake } from './jobs/upload-handoff.js';
 import { Authenticator } from './registry/authenticator.js';
 import { RegistryService, type SeedDocument, type SeedSummary } from './registry/registry-service.js';
 import type { Store } from './store/db.js';
@@ -109,21 +109,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         handoff,
       }),
   });
-  const queued = (loteId: number, upload: ReceivedUpload): void => {
-    handoff.offer(loteId, upload);
-    worker.wake();
-  };
+  const intake: LoteIntake = { handOff: (loteId, upload) => handoff.offer(loteId, upload), queued: () => worker.wake() };
   const met = new MetUseCases({
     db: store.db,
     clock,
     authenticator,
-    onLoteQueued: queued,
+    intake,
     processingDelayMs: config.worker.processingDelayMs,
-    maxUploadBytes: config.limits.maxUploadBytes,
+    limits: config.limits,
   });
   const registry = new RegistryService(store.db, clock, authenticator);
   const mecRegistry = new MecRegistry(store.db, clock, registry);
-  const folios = new MecFolios(store.db, clock, config.limits, queued);
+  const folios = new MecFolios(store.db, clock, config.limits, intake);
   const mecCancellations = new MecCancellations(store.db, clock, holidayCalendar(config.holidays));
   const dgair = new DgairSolicitudes({ db: store.db, clock, authority, xmlLimits: config.limits.xml });
   const applySeed = (seed: SeedDocument) => registry.applySeed(seed, [(part, trx) => mecRegistry.applySeed(part, trx)]);

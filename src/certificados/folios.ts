@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from '../intake/limits.js';
 import { indexUpload, uploadFailure, verifyIndexed } from '../intake/package.js';
-import type { ReceivedUpload } from '../jobs/upload-handoff.js';
+import { UnreadableUpload } from '../jobs/lote-pipeline.js';
+import type { LoteIntake } from '../jobs/upload-handoff.js';
 import type { WsPrincipal } from '../registry/authenticator.js';
 import { insertLote } from '../store/repositories/lotes.js';
 import {
@@ -51,7 +52,7 @@ export class MecFolios {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly limits: IntakeLimits,
-    private readonly onUploadQueued: (loteId: number, upload: ReceivedUpload) => void,
+    private readonly intake: LoteIntake,
   ) {}
 
   async create(principal: WsPrincipal, certificados: number): Promise<MecFolioRow> {
@@ -150,7 +151,7 @@ export class MecFolios {
     const accepted = await this.db
       .transaction()
       .execute(async (trx) => {
-        const [sound, queued] = await Promise.all([
+        const [failure, queued] = await Promise.all([
           verifyIndexed(archivo, files, this.limits),
           (async () => {
             const attempt = await consumeAttempt(trx, row.id, now, FOLIO_RULES.maxAttempts);
@@ -167,22 +168,23 @@ export class MecFolios {
               mecFolioId: row.id,
               attemptNo: attempt.attempts_used,
             });
+            this.intake.handOff(lote.id, { archivo, inspection: Promise.resolve({ files, failure: null }) });
             return { ...lote, attempt: attempt.attempts_used };
           })(),
         ]);
-        if (!sound) throw new UnreadableUpload();
+        if (failure !== null) throw new UnreadableUpload(failure);
         return queued;
       })
       .catch((error: unknown) => {
         if (error instanceof UnreadableUpload) return error;
         throw error;
       });
-    if (accepted instanceof UnreadableUpload) return unreadable(await uploadFailure(nombreArchivo, archivo, this.limits));
+    if (accepted instanceof UnreadableUpload) return unreadable(accepted.check);
     if (!accepted) {
       const current = await this.find(principal, folio);
       return { kind: 'rejected', reason: refusal(this.state(current), current) };
     }
-    this.onUploadQueued(accepted.id, { archivo, files });
+    this.intake.queued();
     return { kind: 'accepted', numeroLote: accepted.numeroLote, attempt: accepted.attempt, attemptsLeft: FOLIO_RULES.maxAttempts - accepted.attempt };
   }
 
@@ -201,11 +203,6 @@ export class MecFolios {
     await this.db.updateTable('institution').set({ mec_production_granted_at: grantedAt }).where('cve_institucion', '=', cveInstitucion).execute();
     return { grantedAt, authenticatedInTest };
   }
-}
-
-/** Thrown out of an upload's transaction to roll it back: a file did not inflate as its zip declares. */
-class UnreadableUpload extends Error {
-  override readonly name = 'UnreadableUpload';
 }
 
 function unreadable(check: CheckResult | null): UploadOutcome {

@@ -1,16 +1,15 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { CheckResult } from '../domain/checks.js';
 import type { DecOptions, RegisteredCampus } from '../domain/certificados/check-dec.js';
 import { mexicoCityDate, mexicoCityDateTimeText } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { indexUpload } from '../intake/package.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
-import type { LoteFile } from '../jobs/lote-file.js';
-import { loteExecutor, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
+import { loteExecutor, loteUpload, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256, toRegisteredSigner } from '../registry/signer-lookup.js';
-import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
+import { insertDocumentos, lockLeasedLote, markLoteProcessed } from '../store/repositories/lotes.js';
 import { addAuthenticated, authenticatedFolioControls, currentPlans, listCampuses } from '../store/repositories/mec.js';
 import { findInstitution } from '../store/repositories/registry.js';
 import type { Database, LoteRow, NewMecCertificado } from '../store/schema.js';
@@ -44,9 +43,9 @@ export interface ProcessUploadDeps {
 export async function processMecUpload(lote: LoteRow, owner: string, deps: ProcessUploadDeps): Promise<{ authenticated: number; rejected: number }> {
   const { db } = deps;
   const startedAt = deps.clock.now();
-  const [upload, facts] = await Promise.all([uploadFiles(lote, deps), loadFacts(db, lote.cve_institucion, startedAt, deps)]);
+  const [upload, facts] = await Promise.all([loteUpload(lote, deps), loadFacts(db, lote.cve_institucion, startedAt, deps)]);
   const context = { lote, owner, deps, startedAt };
-  if (upload.files === null) return storeUnreadable(context, upload.archive);
+  if (upload.files === null || upload.failure !== null) return storeUnreadable(context, upload.archive, upload.failure);
 
   const { executor, ahead } = loteExecutor(deps.pool, { kind: 'certificados', facts }, deps.limits, deps.certificates);
   const { files, archive } = upload;
@@ -68,19 +67,6 @@ export async function processMecUpload(lote: LoteRow, owner: string, deps: Proce
   }
 }
 
-/**
- * The upload's files located in it: as this process indexed them when it counted them against their
- * folio, when it still holds the upload, else indexed again (null when the upload does not unpack).
- */
-async function uploadFiles(lote: LoteRow, deps: ProcessUploadDeps): Promise<{ archive: Buffer; files: readonly LoteFile[] | null }> {
-  const received = deps.handoff?.take(lote.id);
-  if (received !== undefined && received.archivo.byteLength === lote.archivo_bytes) {
-    return { archive: received.archivo, files: received.files ?? (await indexUpload(lote.nombre_archivo, received.archivo, deps.limits)) };
-  }
-  const archive = await readLoteArchivo(deps.db, lote.id, lote.archivo_bytes);
-  return { archive, files: await indexUpload(lote.nombre_archivo, archive, deps.limits) };
-}
-
 interface UploadContext {
   readonly lote: LoteRow;
   readonly owner: string;
@@ -89,8 +75,8 @@ interface UploadContext {
 }
 
 /** An upload that fails as a whole: the one row naming it. */
-async function storeUnreadable(context: UploadContext, archive: Buffer): Promise<{ authenticated: number; rejected: number }> {
-  const row = await packageFailureOf(context.lote, archive, context.deps.limits);
+async function storeUnreadable(context: UploadContext, archive: Buffer, failure: CheckResult | null = null): Promise<{ authenticated: number; rejected: number }> {
+  const row = await packageFailureOf(context.lote, archive, context.deps.limits, failure);
   return storeUpload(context, (_trx, store) => store([{ ...row, prepared: null, sealed: null }]));
 }
 

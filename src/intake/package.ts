@@ -5,7 +5,7 @@
 import { fail } from '../domain/checks.js';
 import type { CheckResult } from '../domain/checks.js';
 import type { IntakeLimits } from './limits.js';
-import { indexZip, inflateEntry, readZip, verifyZip, type FileLocation, type LocatedEntry } from './zip.js';
+import { indexZip, inflatedPastTotal, inflateEntry, readZip, verifyZip, type FileLocation, type LocatedEntry } from './zip.js';
 import { SEP_PACKAGE } from './messages.js';
 
 export type { FileLocation, LocatedEntry } from './zip.js';
@@ -54,26 +54,42 @@ export async function indexUpload(nombreArchivo: string, bytes: Buffer, limits: 
 }
 
 /**
- * Whether every file indexUpload located inflates with the checks of unpackUpload's second pass
- * (sizes and caps, the CRC), one at a time and let go, giving the event loop a turn every few
- * milliseconds. When one does not, uploadFailure names it (every header was sound, so it is the same
- * failure).
+ * The first file indexUpload located that does not inflate with the checks of unpackUpload's second
+ * pass (sizes and caps, the CRC), each inflated and let go, the event loop given a turn every few
+ * milliseconds; null when they all do. Every header having been sound, this is the failure
+ * unpackUpload reports.
  */
-export async function verifyIndexed(bytes: Buffer, files: ReadonlyArray<PackageEntry | LocatedEntry>, limits: IntakeLimits): Promise<boolean> {
+export async function verifyIndexed(bytes: Buffer, files: ReadonlyArray<PackageEntry | LocatedEntry>, limits: IntakeLimits): Promise<CheckResult | null> {
   let total = 0;
   let slice = performance.now();
   for (const file of files) {
     if ('bytes' in file) continue;
     const inflated = inflateEntry(bytes, file, limits);
-    if (!inflated.ok) return false;
+    if (!inflated.ok) return inflated.error;
     total += inflated.value.length;
-    if (total > limits.maxTotalBytes) return false;
+    if (total > limits.maxTotalBytes) return inflatedPastTotal(file.name, limits);
     if (performance.now() - slice >= SLICE_MS) {
       await new Promise(setImmediate);
       slice = performance.now();
     }
   }
-  return true;
+  return null;
+}
+
+export interface UploadInspection {
+  readonly files: ReadonlyArray<PackageEntry | LocatedEntry> | null;
+  readonly failure: CheckResult | null;
+}
+
+/**
+ * What a request can learn of an upload while the upload is being stored: its files located, and
+ * the failure of the first that does not inflate as its zip declares. With `files` null (a header
+ * not sound; uploadFailure names it) or a failure, the upload fails as a whole and no file need be
+ * parsed or checked.
+ */
+export async function inspectUpload(nombreArchivo: string, bytes: Buffer, limits: IntakeLimits): Promise<UploadInspection> {
+  const files = await indexUpload(nombreArchivo, bytes, limits);
+  return { files, failure: files === null ? null : await verifyIndexed(bytes, files, limits) };
 }
 
 /** How long inflating holds the event loop before it gives other work a turn. */

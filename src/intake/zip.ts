@@ -251,9 +251,7 @@ class ZipReader {
         const inflated = inflateEntry(this.bytes, located.value, this.limits);
         if (!inflated.ok) return this.finishWith(inflated.error);
         this.inflatedTotal += inflated.value.length;
-        if (this.inflatedTotal > this.limits.maxTotalBytes) {
-          return this.finishWith(this.totalTooLarge(planned.name, `more than ${this.limits.maxTotalBytes} bytes inflated`));
-        }
+        if (this.inflatedTotal > this.limits.maxTotalBytes) return this.finishWith(inflatedPastTotal(planned.name, this.limits));
         const { offset, size, method } = located.value;
         if (this.mode === 'inflate') this.entries.push({ name: planned.name, bytes: inflated.value, location: { offset, size, method } });
         next++;
@@ -275,10 +273,7 @@ class ZipReader {
   }
 
   private totalTooLarge(name: string, found: string): CheckResult {
-    const max = this.limits.maxTotalBytes;
-    return this.failure('PKG-ZIP-TOTAL-SIZE', name,
-      `The zip inflates past ${max} bytes in total (maxTotalBytes), reached at the entry "${name}".`,
-      SEP_PACKAGE.totalSize(max), { expected: `at most ${max} bytes in total`, found });
+    return totalTooLarge(name, found, this.limits);
   }
 
   private failure(code: CheckCode, node: string, explanation: string, sepMessage: string, where: { expected: string; found: string }): CheckResult {
@@ -393,6 +388,20 @@ function entryTooLarge(name: string, found: string, limits: IntakeLimits): Check
     expected: `at most ${max} bytes`,
     found,
   });
+}
+
+function totalTooLarge(name: string, found: string, limits: IntakeLimits): CheckResult {
+  const max = limits.maxTotalBytes;
+  return fail('PKG-ZIP-TOTAL-SIZE', `The zip inflates past ${max} bytes in total (maxTotalBytes), reached at the entry "${name}".`, SEP_PACKAGE.totalSize(max), {
+    node: name,
+    expected: `at most ${max} bytes in total`,
+    found,
+  });
+}
+
+/** The failure of a zip whose entries, inflated in order, pass the total cap at `name`. */
+export function inflatedPastTotal(name: string, limits: IntakeLimits): CheckResult {
+  return totalTooLarge(name, `more than ${limits.maxTotalBytes} bytes inflated`, limits);
 }
 
 function ratioTooHigh(name: string, found: string, limits: IntakeLimits): CheckResult {

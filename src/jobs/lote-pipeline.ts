@@ -9,11 +9,14 @@ import type { IntakeLimits } from '../intake/limits.js';
 import type { EvaluationPool, LoteExecutor } from './evaluation-pool.js';
 import { prepareFile, preparerFor, type LoteFacts, type PreparedByKind } from './file-preparation.js';
 import { fileData, type LoteFile } from './lote-file.js';
-import { uploadFailure } from '../intake/package.js';
-import type { LoteRow } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import { indexUpload, uploadFailure, type UploadInspection } from '../intake/package.js';
+import { readLoteArchivo } from '../store/repositories/lotes.js';
+import type { Database, LoteRow } from '../store/schema.js';
+import type { UploadHandoff } from './upload-handoff.js';
 import { isUnreadable, packageFailure, type CompletedFile } from './prepared-file.js';
 
-/** A file of the lote does not inflate as its zip declares: the lote fails as a package (uploadFailure says how). */
+/** A file of the upload does not inflate as its zip declares: the upload fails as a whole, with `check`. */
 export class UnreadableUpload extends Error {
   override readonly name = 'UnreadableUpload';
 
@@ -95,13 +98,35 @@ export async function storeInOrder<P extends object, R>(
 }
 
 /**
- * The one row of a lote whose upload fails as a whole (SEP names the upload): the first failure in
- * the zip's order, as unpackUpload finds it.
+ * A lote's upload, what inspectUpload found of it: as this process received and inspected it when it
+ * still holds it, else read from the database and indexed. The upload fails as a whole when `files`
+ * is null or `failure` is set (store packageFailureOf); a file that does not inflate can still turn
+ * up later for an upload that was not inspected here (preparedChunks then throws UnreadableUpload).
  */
-export async function packageFailureOf(lote: Pick<LoteRow, 'nombre_archivo' | 'numero_lote'>, archive: Buffer, limits: IntakeLimits): Promise<CompletedFile> {
-  const failure = await uploadFailure(lote.nombre_archivo, archive, limits);
-  if (failure === null) throw new Error(`lote ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
-  return packageFailure(lote.nombre_archivo, failure);
+export async function loteUpload(
+  lote: LoteRow,
+  deps: { readonly db: Kysely<Database>; readonly handoff?: UploadHandoff | undefined; readonly limits: IntakeLimits },
+): Promise<UploadInspection & { archive: Buffer }> {
+  const received = deps.handoff?.take(lote.id);
+  const held = received !== undefined && received.archivo.byteLength === lote.archivo_bytes ? received : undefined;
+  const archive = held?.archivo ?? (await readLoteArchivo(deps.db, lote.id, lote.archivo_bytes));
+  if (held?.inspection) return { archive, ...(await held.inspection) };
+  return { archive, files: await indexUpload(lote.nombre_archivo, archive, deps.limits), failure: null };
+}
+
+/**
+ * The one row of a lote whose upload fails as a whole (SEP names the upload): `failure` when it is
+ * known, else the first failure in the zip's order, as unpackUpload finds it.
+ */
+export async function packageFailureOf(
+  lote: Pick<LoteRow, 'nombre_archivo' | 'numero_lote'>,
+  archive: Buffer,
+  limits: IntakeLimits,
+  failure: CheckResult | null = null,
+): Promise<CompletedFile> {
+  const found = failure ?? (await uploadFailure(lote.nombre_archivo, archive, limits));
+  if (found === null) throw new Error(`lote ${lote.numero_lote}: a file did not inflate in the pipeline, but the upload unpacks`);
+  return packageFailure(lote.nombre_archivo, found);
 }
 
 /**

@@ -1,9 +1,20 @@
-import type { LoteFile } from './lote-file.js';
+import type { UploadInspection } from '../intake/package.js';
 
-/** An upload as this process received it: the file and, when the request already indexed it, its files. */
+/**
+ * An upload as this process received it: the file and, when the request inspects it, what it finds
+ * (inspectUpload; a promise, so the lote's worker may start while the inspection runs).
+ */
 export interface ReceivedUpload {
   readonly archivo: Buffer;
-  readonly files?: readonly LoteFile[];
+  readonly inspection?: Promise<UploadInspection>;
+}
+
+/** Where the use cases put a lote they store, for this process's worker. */
+export interface LoteIntake {
+  /** Inside the transaction that stores the lote, once its id is known: before any worker can claim it. */
+  handOff(loteId: number, upload: ReceivedUpload): void;
+  /** Once that transaction has committed: the worker looks at once. */
+  queued(): void;
 }
 
 export interface UploadHandoffOptions {

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { lookupMotivoCancelacion } from '../domain/catalogs/titulos.js';
 import { decodeChecks } from '../store/check-codec.js';
-import type { ReceivedUpload } from '../jobs/upload-handoff.js';
+import type { IntakeLimits } from '../intake/limits.js';
+import { inspectUpload } from '../intake/package.js';
+import type { LoteIntake } from '../jobs/upload-handoff.js';
 import type { Authenticator, WsPrincipal } from '../registry/authenticator.js';
 import { findLoteSummary, insertLote, listDocumentos } from '../store/repositories/lotes.js';
 import { cancelTitulo, findTitulos } from '../store/repositories/titulos.js';
@@ -24,11 +26,11 @@ export interface MetUseCasesDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly authenticator: Authenticator;
-  /** Called after a lote is committed, so this process's worker picks it up at once (and may keep the upload). */
-  readonly onLoteQueued: (loteId: number, upload: ReceivedUpload) => void;
+  /** This process's worker: handed every lote stored here, and woken once it is committed. */
+  readonly intake: LoteIntake;
   /** A lote reads as "not finished" until this long after it was received (emulates SEP's delay). */
   readonly processingDelayMs: number;
-  readonly maxUploadBytes: number;
+  readonly limits: IntakeLimits;
 }
 
 export type Channel = 'soap' | 'rest';
@@ -71,19 +73,28 @@ export class MetUseCases implements MetService {
     if (nombreArchivo.length < 2 || nombreArchivo.length > 100) {
       return { kind: 'invalid-request', reason: `nombreArchivo must have 2 to 100 characters; found ${nombreArchivo.length}` };
     }
-    if (archivo.byteLength > this.deps.maxUploadBytes) {
-      return { kind: 'invalid-request', reason: `archivoBase64 decodes to ${archivo.byteLength} bytes; the limit is ${this.deps.maxUploadBytes}` };
+    const { limits } = this.deps;
+    if (archivo.byteLength > limits.maxUploadBytes) {
+      return { kind: 'invalid-request', reason: `archivoBase64 decodes to ${archivo.byteLength} bytes; the limit is ${limits.maxUploadBytes}` };
     }
-    const lote = await this.deps.db.transaction().execute((trx) => insertLote(trx, {
-      environment: principal.environment,
-      cveInstitucion: principal.cveInstitucion,
-      usuario: principal.usuario,
-      channel,
-      nombreArchivo,
-      archivo,
-      receivedAt: this.deps.clock.now(),
-    }));
-    this.deps.onLoteQueued(lote.id, { archivo });
+    // While the upload is being stored, its files are located and checked to inflate: the worker
+    // then starts from the index, and a zip that does not unpack is answered as a package failure
+    // without a file being parsed.
+    const inspection = inspectUpload(nombreArchivo, archivo, limits);
+    const lote = await this.deps.db.transaction().execute(async (trx) => {
+      const stored = await insertLote(trx, {
+        environment: principal.environment,
+        cveInstitucion: principal.cveInstitucion,
+        usuario: principal.usuario,
+        channel,
+        nombreArchivo,
+        archivo,
+        receivedAt: this.deps.clock.now(),
+      });
+      this.deps.intake.handOff(stored.id, { archivo, inspection });
+      return stored;
+    });
+    this.deps.intake.queued();
     return { kind: 'accepted', numeroLote: lote.numeroLote };
   }
 

@@ -1,16 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Authority } from '../authority/authority.js';
 import type { Clock } from '../clock.js';
+import type { CheckResult } from '../domain/checks.js';
 import { mexicoCityDate } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import type { RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
-import { indexUpload } from '../intake/package.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
-import { loteExecutor, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
+import { loteExecutor, loteUpload, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256 } from '../registry/signer-lookup.js';
-import { insertDocumentos, lockLeasedLote, markLoteProcessed, readLoteArchivo } from '../store/repositories/lotes.js';
+import { insertDocumentos, lockLeasedLote, markLoteProcessed } from '../store/repositories/lotes.js';
 import { findRenapoPeople, listAuthorityCertificates } from '../store/repositories/registry.js';
 import { insertTitulos, registeredFolios } from '../store/repositories/titulos.js';
 import type { Database, LoteRow, NewDocumento } from '../store/schema.js';
@@ -49,14 +49,13 @@ export class LeaseLostError extends Error {
 export async function processLote(lote: LoteRow, owner: string, deps: ProcessLoteDeps): Promise<{ registered: number; rejected: number }> {
   const { db } = deps;
   const startedAt = deps.clock.now();
-  const [signers, authorityCertificates, archive] = await Promise.all([
+  const [signers, authorityCertificates, { archive, files, failure }] = await Promise.all([
     signersBySha256(db, lote.cve_institucion),
     loadAuthorityDer(db, deps.trustedAuthorities ?? []),
-    uploadOf(lote, deps),
+    loteUpload(lote, deps),
   ]);
   const context: LoteContext = { lote, owner, deps, startedAt };
-  const files = await indexUpload(lote.nombre_archivo, archive, deps.limits);
-  if (files === null) return storeUnreadable(context, archive);
+  if (files === null || failure !== null) return storeUnreadable(context, archive, failure);
 
   const facts: TituloFacts = {
     today: mexicoCityDate(startedAt),
@@ -89,16 +88,9 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
   }
 }
 
-/** A lote's upload: as this process received it when it still holds it, else as stored. */
-export async function uploadOf(lote: LoteRow, deps: { db: Kysely<Database>; handoff?: UploadHandoff | undefined }): Promise<Buffer> {
-  const received = deps.handoff?.take(lote.id);
-  if (received !== undefined && received.archivo.byteLength === lote.archivo_bytes) return received.archivo;
-  return readLoteArchivo(deps.db, lote.id, lote.archivo_bytes);
-}
-
 /** A lote whose upload fails as a whole: the one row SEP writes for it, naming the upload. */
-async function storeUnreadable(context: LoteContext, archive: Buffer): Promise<{ registered: number; rejected: number }> {
-  const row = await packageFailureOf(context.lote, archive, context.deps.limits);
+async function storeUnreadable(context: LoteContext, archive: Buffer, failure: CheckResult | null = null): Promise<{ registered: number; rejected: number }> {
+  const row = await packageFailureOf(context.lote, archive, context.deps.limits, failure);
   return storeLote(context, (_trx, store) => store([{ ...row, profesionista: null }]));
 }
 

@@ -2,6 +2,7 @@
 // MEC folio from one and from two service instances, cancellation racing an upload of the same
 // folioControl (MEC and MET), and lotes shared by several worker processes on one PostgreSQL.
 import t, { type Test } from 'tap';
+import { DEFAULT_INTAKE_LIMITS } from '../../src/intake/limits.js';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery, type DatabaseConnection, type QueryResult } from 'kysely';
 import { MecCancellations } from '../../src/certificados/cancellations.js';
@@ -384,7 +385,7 @@ t.test('defect: a MET cancel answered "already cancelled" while the título it m
   await queueLote(testApp, inst, ['MET-BETWEEN']);
   let registeredBetween = false;
   const db = commitBetween(store.db, 'titulo', async () => (registeredBetween = await app.services.worker.runOnce()));
-  const met = new MetUseCases({ db, clock, authenticator: new Authenticator(store.db, clock), onLoteQueued: () => {}, processingDelayMs: 0, maxUploadBytes: 1024 * 1024 });
+  const met = new MetUseCases({ db, clock, authenticator: new Authenticator(store.db, clock), intake: { handOff: () => {}, queued: () => {} }, processingDelayMs: 0, limits: DEFAULT_INTAKE_LIMITS });
   const outcome = await met.cancela({ usuario: inst.usuario, password: inst.password }, 'MET-BETWEEN', 'R1');
   t.ok(registeredBetween, 'the lote registering the folio committed between the UPDATE and the history read');
   t.same(outcome, { kind: 'cancelled', folioControl: 'MET-BETWEEN' }, 'the cancel takes the registration that committed meanwhile');
