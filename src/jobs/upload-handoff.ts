@@ -48,17 +48,16 @@ export class UploadHandoff {
   }
 
   /**
-   * Call once the lote's transaction has committed. Only the upload's own bytes are held: a view
-   * into a larger request body (a SOAP envelope decoded in place is 4/3 of its upload) is copied,
-   * so the body can go.
+   * Call inside the transaction that stores the lote, before a worker can claim it. The upload is
+   * held as it came, never copied: a view into a larger request body (a SOAP envelope decoded in
+   * place is 4/3 of its upload) holds that body, which is counted, and a copy would only add its
+   * own size to the peak while the request is still in flight.
    */
   offer(loteId: number, upload: ReceivedUpload): void {
     this.expire();
-    const bytes = upload.archivo.byteLength;
+    const bytes = upload.archivo.buffer.byteLength;
     if (this.heldBytes + bytes > this.options.maxBytes) return;
-    const { archivo } = upload;
-    const own = archivo.byteLength === archivo.buffer.byteLength ? archivo : Buffer.from(archivo);
-    this.held.set(loteId, { upload: { ...upload, archivo: own }, bytes, until: this.now() + this.options.ttlMs });
+    this.held.set(loteId, { upload, bytes, until: this.now() + this.options.ttlMs });
     this.heldBytes += bytes;
   }
 
