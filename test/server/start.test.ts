@@ -62,6 +62,7 @@ t.test('loadConfig: the defaults', async (t) => {
   t.match(loadConfig({}).dec, { numeroCiclosRule: 'distinct-cycles', acceptTenWithDecimals: false, allowExtranjeroLugarExpedicion: false, expedicionWindowDays: { min: 1, max: 90 } });
   t.match(loadConfig({ METMEC_DEC_NUMERO_CICLOS: 'plan', METMEC_DEC_ACCEPT_10_00: 'true' }).dec, { numeroCiclosRule: 'plan', acceptTenWithDecimals: true });
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.worker) && Object.isFrozen(config.limits), 'frozen, nested objects too');
+  t.equal(loadConfig({}).mallocArenas, 2);
   t.equal(loadConfig({ PORT: '' }).port, 3000, 'an empty variable means the default');
   t.match(loadConfig({ PORT: '0', METMEC_DATA_DIR: 'memory://', DATABASE_URL: 'postgresql://u@h:5/db', METMEC_WORKER: 'off' }), {
     port: 0,
@@ -82,6 +83,7 @@ t.test('loadConfig: a bad value names the variable, what it expects and what it 
   t.notMatch(withPassword, 's3cret', 'a password in a bad URL is not echoed');
   t.match(configError({ METMEC_WORKER: 'maybe' }), 'METMEC_WORKER: expected true or false, found "maybe"');
   t.match(configError({ METMEC_DEC_NUMERO_CICLOS: 'cycles' }), 'METMEC_DEC_NUMERO_CICLOS: expected one of distinct-cycles, plan, found "cycles"');
+  t.match(configError({ MALLOC_ARENA_MAX: '0' }), 'MALLOC_ARENA_MAX: expected an integer from 1 to 1024, found "0"');
   t.match(configError({ METMEC_HOLIDAYS: 'lft,2026-13-01' }), 'METMEC_HOLIDAYS: expected `lft`, `none` or dates AAAA-MM-DD separated by commas, found "2026-13-01"');
 
   const all = configError({ PORT: 'abc', METMEC_ADMIN_TOKEN: 'short', DATABASE_URL: 'mysql://x', METMEC_WORKER: 'maybe' });
