@@ -21,5 +21,5 @@ COPY fixtures ./fixtures
 COPY bin ./bin
 EXPOSE 3000
 USER node
-ENV METMEC_MAX_HEAP_MB=256 MALLOC_ARENA_MAX=2
+ENV METMEC_MAX_HEAP_MB=256 MALLOC_ARENA_MAX=4
 CMD ["sh", "-c", "exec node --max-old-space-size=${METMEC_MAX_HEAP_MB} --max-semi-space-size=4 dist/src/server.js"]

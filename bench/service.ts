@@ -145,7 +145,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     PORT: '0',
     HOST: '127.0.0.1',
     // As `npm start` and the Dockerfile run the service (package.json).
-    MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] || '2',
+    MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] || '4',
     ...options.env,
     BENCH_SEED: JSON.stringify({
       cveInstitucion: BENCH_CVE_INSTITUCION,

@@ -62,7 +62,7 @@ t.test('loadConfig: the defaults', async (t) => {
   t.match(loadConfig({}).dec, { numeroCiclosRule: 'distinct-cycles', acceptTenWithDecimals: false, allowExtranjeroLugarExpedicion: false, expedicionWindowDays: { min: 1, max: 90 } });
   t.match(loadConfig({ METMEC_DEC_NUMERO_CICLOS: 'plan', METMEC_DEC_ACCEPT_10_00: 'true' }).dec, { numeroCiclosRule: 'plan', acceptTenWithDecimals: true });
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.worker) && Object.isFrozen(config.limits), 'frozen, nested objects too');
-  t.equal(loadConfig({}).mallocArenas, 2);
+  t.equal(loadConfig({}).mallocArenas, 4);
   t.equal(loadConfig({ PORT: '' }).port, 3000, 'an empty variable means the default');
   t.match(loadConfig({ PORT: '0', METMEC_DATA_DIR: 'memory://', DATABASE_URL: 'postgresql://u@h:5/db', METMEC_WORKER: 'off' }), {
     port: 0,
