@@ -11,7 +11,7 @@ import t from 'tap';
 import { DEFAULT_INTAKE_LIMITS } from '../../src/intake/limits.js';
 import { basicAuth, buildTestApp } from '../support/app.js';
 import { decFor, seedMecInstitution } from '../support/mec-scenario.js';
-import { seedInstitution, tituloFor, zipOf } from '../support/met-scenario.js';
+import { tituloFor, zipOf } from '../support/met-scenario.js';
 import { LONG, recordFigures } from '../support/robustness-figures.js';
 import { honestZip, rawZip, type RawEntry } from '../intake/zip-builders.js';
 import {

@@ -264,15 +264,6 @@ export async function insertDocumentos(db: Kysely<Database>, documentos: readonl
   }
 }
 
-export function findLote(db: Kysely<Database>, environment: EnvironmentColumn, numeroLote: number) {
-  return db
-    .selectFrom('lote')
-    .selectAll()
-    .where('environment', '=', environment)
-    .where('numero_lote', '=', numeroLote)
-    .executeTakeFirst();
-}
-
 /** Lote metadata without the uploaded bytes, for status queries. */
 export function findLoteSummary(db: Kysely<Database>, environment: EnvironmentColumn, numeroLote: number, kind: LoteKind = 'titulos') {
   return db
