@@ -308,6 +308,9 @@ t.test(`lotes shared by ${WORKER_PROCESSES} worker processes on one PostgreSQL: 
     async () => (await db.selectFrom('lote').select('status').execute()).every((l) => l.status === 'processed'),
     45_000,
   );
+  // A process logs "lote processed" after its commit: the line can arrive after the database says so.
+  const reported = () => new Set(children.flatMap((c) => c.processedLotes()));
+  await until('every lote to be reported by a process', async () => lotes.every((l) => reported().has(l.numeroLote)), 5_000);
   const processedBy = new Map<number, number>();
   for (const child of children) for (const numeroLote of child.processedLotes()) processedBy.set(numeroLote, (processedBy.get(numeroLote) ?? 0) + 1);
   t.same(
