@@ -12,11 +12,12 @@ import type { StoredCheck } from './schema.js';
  */
 export function encodeChecks(checks: readonly CheckResult[]): string {
   let json = '[';
-  for (const [i, check] of checks.entries()) {
-    const entry = encodeCheck(check);
+  for (let i = 0; i < checks.length; i++) {
+    const entry = encodeCheck(checks[i]!);
     // A compact string is looked up as it is; an object by its JSON text, which it is stored as otherwise.
-    const text = typeof entry === 'string' ? undefined : JSON.stringify(entry);
-    json += `${i === 0 ? '' : ','}${DICTIONARY_POSITIONS.get(text ?? (entry as string)) ?? text ?? JSON.stringify(entry)}`;
+    const text = typeof entry === 'string' ? entry : JSON.stringify(entry);
+    const position = DICTIONARY_POSITIONS.get(text);
+    json += `${i === 0 ? '' : ','}${position ?? (typeof entry === 'string' ? JSON.stringify(entry) : text)}`;
   }
   return `${json}]`;
 }
@@ -24,11 +25,20 @@ export function encodeChecks(checks: readonly CheckResult[]): string {
 /** Dictionary positions by compact string, and by JSON text for objects (no compact string starts with '{'). */
 const DICTIONARY_POSITIONS = new Map(CHECK_DICTIONARY.map((entry, position) => [typeof entry === 'string' ? entry : JSON.stringify(entry), position]));
 
+/** The keys a passing check may have and still be stored as a compact string. */
+const COMPACT_KEYS = new Set(['code', 'status', 'explanation', 'node', 'attribute']);
+
 function encodeCheck(check: CheckResult): string | StoredCheck {
   if (check.status !== 'ok') return check;
-  const { explanation: _explanation, code, status: _status, node, attribute, ...rest } = check;
-  if (Object.keys(rest).length > 0) return { code, status: 'ok', ...(node === undefined ? {} : { node }), ...(attribute === undefined ? {} : { attribute }), ...rest };
-  return [code, node ?? '', attribute ?? ''].join('|').replace(/\|+$/, '');
+  for (const key in check) {
+    if (!COMPACT_KEYS.has(key)) {
+      const { explanation: _explanation, code, status: _status, node, attribute, ...rest } = check;
+      return { code, status: 'ok', ...(node === undefined ? {} : { node }), ...(attribute === undefined ? {} : { attribute }), ...rest };
+    }
+  }
+  const { code, node = '', attribute = '' } = check;
+  const compact = attribute !== '' ? `${code}|${node}|${attribute}` : node !== '' ? `${code}|${node}` : code;
+  return compact.endsWith('|') ? compact.replace(/\|+$/, '') : compact;
 }
 
 export function decodeChecks(stored: ReadonlyArray<number | string | StoredCheck>): StoredCheck[] {

@@ -23,3 +23,14 @@ t.test('checks survive storage: passing ones compactly, the rest whole', async (
   t.same(decoded[5], checks[5]);
   t.ok(json.length < JSON.stringify(checks).length, 'smaller than plain JSON');
 });
+
+t.test('the compact form of a passing check: code, then node and attribute as far as they are set', async (t) => {
+  const stored = (check: Parameters<typeof encodeChecks>[0][number]) => (JSON.parse(encodeChecks([check])) as unknown[])[0];
+  // A compact string in the dictionary is stored as its position there.
+  const compact = (text: string) => (CHECK_DICTIONARY.includes(text) ? CHECK_DICTIONARY.indexOf(text) : text);
+  t.equal(stored(ok('TIT-DATE-ORDER', 'x')), compact('TIT-DATE-ORDER'));
+  t.equal(stored(ok('TIT-DATE-ORDER', 'x', { node: 'Expedicion' })), compact('TIT-DATE-ORDER|Expedicion'));
+  t.equal(stored(ok('TIT-DATE-ORDER', 'x', { attribute: 'fechaExpedicion' })), compact('TIT-DATE-ORDER||fechaExpedicion'));
+  t.equal(stored(ok('TIT-DATE-ORDER', 'x', { node: '', attribute: '' })), compact('TIT-DATE-ORDER'));
+  t.same(stored(ok('TIT-DATE-ORDER', 'x', { node: 'Expedicion', found: '2026-01-01' })), { code: 'TIT-DATE-ORDER', status: 'ok', node: 'Expedicion', found: '2026-01-01' }, 'anything more: stored whole, but for the explanation');
+});
