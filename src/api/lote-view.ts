@@ -51,11 +51,31 @@ export const LoteDetailSchema = Type.Object({
   ),
 });
 
+const DEFAULT_WAIT_SECONDS = 30;
+
 /** `?wait=true&waitSeconds=`: answer once the lote is processed, or when the wait is over. */
 export const WaitQuery = {
   wait: Type.Optional(Type.Boolean({ description: 'answer once the lote is processed (up to waitSeconds)' })),
-  waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 30 })),
+  waitSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: DEFAULT_WAIT_SECONDS })),
 };
+
+/** What a request asks of a lote's view: which checks, and whether (and how long) to wait. */
+export interface LoteViewQuery {
+  readonly checks?: CheckSelection | undefined;
+  readonly wait?: boolean | undefined;
+  readonly waitSeconds?: number | undefined;
+}
+
+/** The lote's view: at once, or with `?wait=true` once it is processed (see waitForLote). */
+export function loteView(
+  services: Services,
+  principal: { environment: 'qa' | 'prod'; cveInstitucion: string },
+  numeroLote: number,
+  kind: LoteKind,
+  query: LoteViewQuery,
+): Promise<LoteDetail | undefined> {
+  return query.wait ? waitForLote(services, principal, numeroLote, kind, query) : services.met.loteDetail(principal, numeroLote, kind, query.checks);
+}
 
 /**
  * The lote's view once it is processed, or when `timeoutMs` has passed (the last view). Woken at
@@ -66,11 +86,10 @@ export async function waitForLote(
   services: Services,
   principal: { environment: 'qa' | 'prod'; cveInstitucion: string },
   numeroLote: number,
-  timeoutMs: number,
-  kind: LoteKind = 'titulos',
-  checks: CheckSelection = 'all',
+  kind: LoteKind,
+  { checks, waitSeconds = DEFAULT_WAIT_SECONDS }: LoteViewQuery,
 ): Promise<LoteDetail | undefined> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = performance.now() + waitSeconds * 1000;
   for (;;) {
     const announced = services.loteEvents.next(principal.environment, numeroLote, Math.max(0, Math.min(RECHECK_MS, deadline - performance.now())));
     const detail = await services.met.loteDetail(principal, numeroLote, kind, checks);

@@ -6,7 +6,7 @@ import { errorLogCsv, errorLogXlsx } from '../documents/error-log.js';
 import { parseSafeXml } from '../intake/xml.js';
 import { findCertificadoByFolioDigital, listCertificados, listFolios, sealedCertificado } from '../store/repositories/mec.js';
 import { ApiError } from './errors.js';
-import { ChecksQuery, LoteDetailSchema, waitForLote, WaitQuery } from './lote-view.js';
+import { ChecksQuery, LoteDetailSchema, loteView, waitForLote, WaitQuery } from './lote-view.js';
 import { acceptUploads, authenticateBasic, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
 
 /** Filters of a certificate listing (institution and operators alike). */
@@ -105,7 +105,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
       const outcome = await folios.upload(principal, request.params.folio, nombreArchivo, upload.bytes);
       if (outcome.kind === 'rejected') throw new ApiError('REFUSED', outcome.reason, { ...(outcome.check ? { check: outcome.check } : {}), ...outcome.detail });
       if (request.query.wait) {
-        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'certificados', request.query.checks);
+        const detail = await waitForLote(app.services, principal, outcome.numeroLote, 'certificados', request.query);
         if (detail?.status === 'processed') return reply.status(200).send({ ...detail, attempt: outcome.attempt, attemptsLeft: outcome.attemptsLeft });
       }
       return reply
@@ -129,11 +129,7 @@ export const mecRestRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const principal = await principalOf(request);
-      const { numeroLote } = request.params;
-      const { checks, wait, waitSeconds = 30 } = request.query;
-      const detail = wait
-        ? await waitForLote(app.services, principal, numeroLote, waitSeconds * 1000, 'certificados', checks)
-        : await met.loteDetail(principal, numeroLote, 'certificados', checks);
+      const detail = await loteView(app.services, principal, request.params.numeroLote, 'certificados', request.query);
       if (!detail) throw new ApiError('NOT_FOUND', `upload ${request.params.numeroLote} does not exist for ${principal.usuario}`);
       return detail;
     },

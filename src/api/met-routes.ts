@@ -4,7 +4,7 @@ import type { Credentials } from '../titulos/met-service.js';
 import { buildResultsPackage } from '../wire/met/results-package.js';
 import { ApiError } from './errors.js';
 import { acceptUploads, authenticateBasic, basicCredentials, defaultUploadName, RAW_UPLOAD_TYPES, readUpload } from './uploads.js';
-import { ChecksQuery, LoteDetailSchema, waitForLote, WaitQuery } from './lote-view.js';
+import { ChecksQuery, LoteDetailSchema, loteView, waitForLote, WaitQuery } from './lote-view.js';
 
 
 /**
@@ -44,7 +44,7 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
       if (outcome.kind === 'unauthenticated') throw new ApiError('UNAUTHENTICATED', 'credentials were rejected');
       if (outcome.kind === 'invalid-request') throw new ApiError('INVALID', outcome.reason);
       if (request.query.wait) {
-        const detail = await waitForLote(app.services, principal, outcome.numeroLote, (request.query.waitSeconds ?? 30) * 1000, 'titulos', request.query.checks);
+        const detail = await waitForLote(app.services, principal, outcome.numeroLote, 'titulos', request.query);
         if (detail?.status === 'processed') return reply.status(200).send(detail);
       }
       return reply
@@ -68,11 +68,7 @@ export const metRestRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const principal = await principalOf(request);
-      const { numeroLote } = request.params;
-      const { checks, wait, waitSeconds = 30 } = request.query;
-      const detail = wait
-        ? await waitForLote(app.services, principal, numeroLote, waitSeconds * 1000, 'titulos', checks)
-        : await met.loteDetail(principal, numeroLote, 'titulos', checks);
+      const detail = await loteView(app.services, principal, request.params.numeroLote, 'titulos', request.query);
       if (!detail) throw new ApiError('NOT_FOUND', `lote ${request.params.numeroLote} does not exist for ${principal.usuario} in ${principal.environment}`);
       return detail;
     },
