@@ -6,7 +6,7 @@ import { mexicoCityDate, mexicoCityDateTimeText } from '../domain/dates.js';
 import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import type { IntakeLimits } from '../intake/limits.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
-import { loteExecutor, loteUpload, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
+import { loteExecutor, loteUpload, packageFailureOf, storeInOrder, withPreparedChunks, type PreparedChunk } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256, toRegisteredSigner } from '../registry/signer-lookup.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed } from '../store/repositories/lotes.js';
@@ -43,28 +43,25 @@ export interface ProcessUploadDeps {
 export async function processMecUpload(lote: LoteRow, owner: string, deps: ProcessUploadDeps): Promise<{ authenticated: number; rejected: number }> {
   const { db } = deps;
   const startedAt = deps.clock.now();
-  const [upload, facts] = await Promise.all([loteUpload(lote, deps), loadFacts(db, lote.cve_institucion, startedAt, deps)]);
+  const [{ archive, files, failure }, facts] = await Promise.all([loteUpload(lote, deps), loadFacts(db, lote.cve_institucion, startedAt, deps)]);
   const context = { lote, owner, deps, startedAt };
-  if (upload.files === null || upload.failure !== null) return storeUnreadable(context, upload.archive, upload.failure);
+  if (files === null || failure !== null) return storeUnreadable(context, archive, failure);
 
-  const { executor, ahead } = loteExecutor(deps.pool, { kind: 'certificados', facts }, deps.limits, deps.certificates);
-  const { files, archive } = upload;
-  try {
-    return await storeUpload(context, async (trx, store) => {
-      const completer = new DecCompleter();
-      const complete = async (chunk: PreparedChunk<PreparedDec>) => {
-        const unknown = completer.unknownFolios(chunk.prepared);
-        completer.learn(unknown, await authenticatedFolioControls(trx, lote.environment, lote.cve_institucion, unknown, startedAt));
-        return chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
-      };
-      await storeInOrder(preparedChunks(files, archive, executor, ahead), complete, store);
-    });
-  } catch (error) {
-    if (error instanceof UnreadableUpload) return storeUnreadable(context, archive);
-    throw error;
-  } finally {
-    executor.close();
-  }
+  return withPreparedChunks(
+    { files, archive },
+    loteExecutor(deps.pool, { kind: 'certificados', facts }, deps.limits, deps.certificates),
+    (chunks) =>
+      storeUpload(context, async (trx, store) => {
+        const completer = new DecCompleter();
+        const complete = async (chunk: PreparedChunk<PreparedDec>) => {
+          const unknown = completer.unknownFolios(chunk.prepared);
+          completer.learn(unknown, await authenticatedFolioControls(trx, lote.environment, lote.cve_institucion, unknown, startedAt));
+          return chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
+        };
+        await storeInOrder(chunks, complete, store);
+      }),
+    () => storeUnreadable(context, archive),
+  );
 }
 
 interface UploadContext {

@@ -3,14 +3,13 @@
  * whichever thread runs it: inflate it when it is still in the zip (with the same caps and CRC check
  * as unpackUpload), then hand its bytes to the document kind's preparer.
  */
-import { CertificateCache } from '../domain/efirma/certificate-cache.js';
+import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import { DecPreparer, type DecFacts, type PreparedDec } from '../certificados/prepare-dec.js';
 import type { IntakeLimits } from '../intake/limits.js';
 import { inflateEntry } from '../intake/zip.js';
 import type { FileData } from './lote-file.js';
 import { TituloPreparer, type PreparedTitulo, type TituloFacts } from '../titulos/prepare-titulo.js';
 import type { UnreadableFile } from './prepared-file.js';
-
 
 /** A lote's facts, by document kind, in a form that can be posted to a thread. */
 export type LoteFacts = { readonly kind: 'titulos'; readonly facts: TituloFacts } | { readonly kind: 'certificados'; readonly facts: DecFacts };

@@ -79,6 +79,28 @@ export async function* preparedChunks<P extends object>(
 }
 
 /**
+ * The upload's files prepared by `executor` a chunk at a time and handed, in upload order, to
+ * `consume`, which completes and stores them inside its transaction. When a file turns out not to
+ * inflate as its zip declares, that transaction is abandoned and `unreadable` stores the upload's
+ * one failure row instead. The executor is closed either way.
+ */
+export async function withPreparedChunks<P extends object, T>(
+  upload: { readonly files: readonly LoteFile[]; readonly archive: Buffer },
+  { executor, ahead }: { readonly executor: LoteExecutor<P>; readonly ahead: number },
+  consume: (chunks: AsyncIterable<PreparedChunk<P>>) => Promise<T>,
+  unreadable: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await consume(preparedChunks(upload.files, upload.archive, executor, ahead));
+  } catch (error) {
+    if (error instanceof UnreadableUpload) return unreadable();
+    throw error;
+  } finally {
+    executor.close();
+  }
+}
+
+/**
  * Each chunk completed (`complete`: the registry questions of its files answered, its rows made) in
  * upload order and stored while the chunks after it are being prepared: the rows of one chunk go to
  * the database while the next is completed.

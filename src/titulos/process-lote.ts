@@ -7,7 +7,7 @@ import type { CertificateCache } from '../domain/efirma/certificate-cache.js';
 import type { RenapoRecord } from '../domain/titulos/check-titulo.js';
 import type { IntakeLimits } from '../intake/limits.js';
 import type { EvaluationPool } from '../jobs/evaluation-pool.js';
-import { loteExecutor, loteUpload, packageFailureOf, preparedChunks, storeInOrder, UnreadableUpload, type PreparedChunk } from '../jobs/lote-pipeline.js';
+import { loteExecutor, loteUpload, packageFailureOf, storeInOrder, withPreparedChunks, type PreparedChunk } from '../jobs/lote-pipeline.js';
 import type { UploadHandoff } from '../jobs/upload-handoff.js';
 import { signersBySha256 } from '../registry/signer-lookup.js';
 import { insertDocumentos, lockLeasedLote, markLoteProcessed } from '../store/repositories/lotes.js';
@@ -65,27 +65,25 @@ export async function processLote(lote: LoteRow, owner: string, deps: ProcessLot
     signersBySha256: signers,
     authorityCertificates,
   };
-  const { executor, ahead } = loteExecutor(deps.pool, { kind: 'titulos', facts }, deps.limits, deps.certificates);
-  try {
-    return await storeLote(context, async (trx, store) => {
-      const completer = new TituloCompleter(deps.renapo);
-      const complete = async (chunk: PreparedChunk<PreparedTitulo>) => {
-        const questions = completer.questions(chunk.prepared);
-        const [registered, renapo] = await Promise.all([
-          registeredFolios(trx, lote.environment, lote.cve_institucion, questions.folios),
-          loadRenapo(trx, questions.curps),
-        ]);
-        completer.learn(questions, { registeredFolios: registered, renapo });
-        return chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
-      };
-      await storeInOrder(preparedChunks(files, archive, executor, ahead), complete, store);
-    });
-  } catch (error) {
-    if (error instanceof UnreadableUpload) return storeUnreadable(context, archive);
-    throw error;
-  } finally {
-    executor.close();
-  }
+  return withPreparedChunks(
+    { files, archive },
+    loteExecutor(deps.pool, { kind: 'titulos', facts }, deps.limits, deps.certificates),
+    (chunks) =>
+      storeLote(context, async (trx, store) => {
+        const completer = new TituloCompleter(deps.renapo);
+        const complete = async (chunk: PreparedChunk<PreparedTitulo>) => {
+          const questions = completer.questions(chunk.prepared);
+          const [registered, renapo] = await Promise.all([
+            registeredFolios(trx, lote.environment, lote.cve_institucion, questions.folios),
+            loadRenapo(trx, questions.curps),
+          ]);
+          completer.learn(questions, { registeredFolios: registered, renapo });
+          return chunk.prepared.map((prepared, i) => completer.complete(prepared, chunk.files[i]!, chunk.start + i));
+        };
+        await storeInOrder(chunks, complete, store);
+      }),
+    () => storeUnreadable(context, archive),
+  );
 }
 
 /** A lote whose upload fails as a whole: the one row SEP writes for it, naming the upload. */
@@ -126,7 +124,7 @@ async function storeLote(
       const registered = documents.filter((d) => d.estatus === 1);
       counts.total += documents.length;
       counts.registered += registered.length;
-      await insertDocumentos(trx, documents.map((d) => toRow(lote.id, d)));
+      await insertDocumentos(trx, documents.map((d) => documentoRow(lote.id, d)));
       await insertTitulos(trx, registered.map((d) => toTitulo(lote, d, startedAt)));
     };
     await body(trx, store);
@@ -160,8 +158,6 @@ export function documentoRow(loteId: number, d: Omit<CompletedTitulo, 'profesion
     upload_method: d.location?.method ?? null,
   };
 }
-
-const toRow = documentoRow;
 
 function toTitulo(lote: LoteRow, d: CompletedTitulo, registeredAt: Date) {
   return {
